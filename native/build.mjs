@@ -1,0 +1,20 @@
+// Builds the addon with node-gyp against the headers of the running Node (no header download:
+// machines here have no internet). Fails with a clear message when the headers are missing.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const prefix = dirname(dirname(process.execPath));
+if (!existsSync(join(prefix, "include", "node", "node_api.h"))) {
+  console.error(`native build: Node headers not found in ${prefix}/include/node (install Node with its headers)`);
+  process.exit(1);
+}
+const gyp = require.resolve("node-gyp/bin/node-gyp.js");
+const jobs = process.env.ARKUBE_BUILD_JOBS ?? "max";
+const result = spawnSync(process.execPath, [gyp, "rebuild", `--nodedir=${prefix}`, "-j", jobs], {
+  cwd: dirname(new URL(import.meta.url).pathname),
+  stdio: "inherit",
+});
+process.exit(result.status ?? 1);
