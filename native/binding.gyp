@@ -12,7 +12,7 @@
     "cflags!": ["-fno-exceptions", "-O2"],
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-O2"],
     "cflags": ["-O3", "-fexceptions"],
-    "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-frounding-math", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
     "ldflags": ["-pthread"]
   }]
 }
