@@ -13,7 +13,9 @@ if (!existsSync(join(prefix, "include", "node", "node_api.h"))) {
 }
 const gyp = require.resolve("node-gyp/bin/node-gyp.js");
 const jobs = process.env.ARKUBE_BUILD_JOBS ?? "max";
-const result = spawnSync(process.execPath, [gyp, "rebuild", `--nodedir=${prefix}`, "-j", jobs], {
+// Builds in one checkout are serialised (flock): two node-gyp runs in one build/ corrupt each other.
+const lockFile = join(dirname(new URL(import.meta.url).pathname), ".build.lock");
+const result = spawnSync("flock", [lockFile, process.execPath, gyp, "rebuild", `--nodedir=${prefix}`, "-j", jobs], {
   cwd: dirname(new URL(import.meta.url).pathname),
   stdio: "inherit",
 });

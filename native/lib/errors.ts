@@ -6,6 +6,7 @@ export type NativeErrorCode =
   | "ERR_ARKUBE_BAD_CONFIG"
   | "ERR_ARKUBE_NO_CPU_FEATURE"
   | "ERR_ARKUBE_UNSUPPORTED_PLATFORM"
+  | "ERR_ARKUBE_BAD_PADDING"
   | "ERR_ARKUBE_NATIVE_FAILURE";
 
 export class NativeError extends Error {
@@ -49,6 +50,13 @@ export class NoCpuFeatureError extends NativeError {
 export class UnsupportedPlatformError extends NativeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ERR_ARKUBE_UNSUPPORTED_PLATFORM", message, options);
+  }
+}
+
+/** An unpacked chunk's padding (bytes past its size) is not all zero: wrong key or corrupt data. */
+export class BadPaddingError extends NativeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_ARKUBE_BAD_PADDING", message, options);
   }
 }
 

@@ -1,8 +1,211 @@
-// TODO(scaffold): replaced by the real randomx binding.
+// randomxCreate / randomxHash / randomxScratchpad: RandomX for JS, all heavy work on the libuv pool.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "binding/args.h"
 #include "binding/modules.h"
+#include "binding/randomx_context.h"
+#include "core/parallel.h"
 
 namespace arkube::binding {
 
-void register_randomx(Napi::Env, Napi::Object) {}
+namespace {
+
+constexpr size_t kKeyBytesMax = 1024;          // RandomX keys are short; bound what we accept
+constexpr size_t kInputBytesMax = 1 << 20;     // per hash input
+constexpr size_t kBatchInputsMax = 1 << 16;    // inputs per randomxHash call
+constexpr int64_t kProgramCountMax = 100000;
+constexpr int64_t kThreadsMax = 64;
+
+struct Holder {
+  RandomxContextPtr context;
+};
+
+// Distinguishes our handles from any other External (napi_type_tag, N-API 8).
+constexpr napi_type_tag kHolderTag = {0x6172'6b75'6265'7278ULL, 0x636f'6e74'6578'7401ULL};
+
+randomx::AesImpl aes_arg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || !info[index].IsString()) throw ArgError{kBadArgument, "aes must be a string"};
+  std::string name = info[index].As<Napi::String>().Utf8Value();
+  if (name == "auto") return randomx::AesImpl::Auto;
+  if (name == "software") return randomx::AesImpl::Software;
+  if (name == "hardware") {
+    if (!randomx::aes_hardware_available()) throw ArgError{kNoCpuFeature, "aes \"hardware\" needs AES-NI, which this CPU lacks"};
+    return randomx::AesImpl::Hardware;
+  }
+  throw ArgError{kBadArgument, "aes must be \"auto\", \"software\" or \"hardware\", got \"" + name + "\""};
+}
+
+class CreateWorker : public Napi::AsyncWorker {
+ public:
+  CreateWorker(Napi::Env env, const randomx::Config& config, std::vector<uint8_t> key, bool fast, unsigned threads,
+               randomx::AesImpl aes)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), config_(config), key_(std::move(key)),
+        fast_(fast), threads_(threads), aes_(aes) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    auto context = std::make_shared<RandomxContext>();
+    context->aes = aes_;
+    context->cache = std::make_shared<const randomx::Cache>(config_, key_.data(), key_.size());
+    if (fast_) context->dataset = std::make_shared<const randomx::Dataset>(context->cache, threads_);
+    context_ = std::move(context);
+  }
+
+  void OnOK() override {
+    auto* holder = new Holder{context_};
+    auto handle = Napi::External<Holder>::New(Env(), holder, [](Napi::Env, Holder* h) { delete h; });
+    napi_type_tag_object(Env(), handle, &kHolderTag);
+    deferred_.Resolve(handle);
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  const randomx::Config& config_;
+  std::vector<uint8_t> key_;
+  bool fast_;
+  unsigned threads_;
+  randomx::AesImpl aes_;
+  RandomxContextPtr context_;
+};
+
+// randomxCreate(configName, key, fast, threads, aes) -> Promise<handle>
+Napi::Value Create(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsString()) throw ArgError{kBadConfig, "config must be a string"};
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    const randomx::Config* config = randomx::config_by_name(name);
+    if (!config) throw ArgError{kBadConfig, "unknown RandomX config \"" + name + "\" (known: rx512, standard)"};
+    ByteView key = bytes_arg(info, 1, "key");
+    if (key.size > kKeyBytesMax) throw ArgError{kBadLength, "key must be at most 1024 bytes"};
+    if (info.Length() < 3 || !info[2].IsBoolean()) throw ArgError{kBadArgument, "fast must be a boolean"};
+    bool fast = info[2].As<Napi::Boolean>().Value();
+    unsigned threads = static_cast<unsigned>(int_arg(info, 3, "threads", 1, kThreadsMax));
+    randomx::AesImpl aes = aes_arg(info, 4);
+    auto* worker = new CreateWorker(info.Env(), *config, std::vector<uint8_t>(key.data, key.data + key.size), fast,
+                                    threads, aes);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+class HashWorker : public Napi::AsyncWorker {
+ public:
+  HashWorker(Napi::Env env, RandomxContextPtr context, std::vector<std::vector<uint8_t>> inputs, uint32_t programs,
+             unsigned threads)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), context_(std::move(context)),
+        inputs_(std::move(inputs)), programs_(programs), threads_(threads), out_(32 * inputs_.size()) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    parallel_ranges(inputs_.size(), threads_, [&](size_t begin, size_t end) {
+      randomx::Vm vm = context_->make_vm();
+      for (size_t i = begin; i < end; ++i) vm.hash(inputs_[i].data(), inputs_[i].size(), programs_, &out_[32 * i]);
+    });
+  }
+
+  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), out_.data(), out_.size())); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  RandomxContextPtr context_;
+  std::vector<std::vector<uint8_t>> inputs_;
+  uint32_t programs_;
+  unsigned threads_;
+  std::vector<uint8_t> out_;
+};
+
+// randomxHash(handle, inputs: Uint8Array[], programCount, threads) -> Promise<Buffer(32 * n)>
+Napi::Value Hash(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    RandomxContextPtr context = context_arg(info, 0);
+    if (info.Length() < 2 || !info[1].IsArray()) throw ArgError{kBadArgument, "inputs must be an array"};
+    Napi::Array array = info[1].As<Napi::Array>();
+    if (array.Length() > kBatchInputsMax) throw ArgError{kBadLength, "at most 65536 inputs per call"};
+    std::vector<std::vector<uint8_t>> inputs;
+    inputs.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+      Napi::Value v = array.Get(i);
+      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+        throw ArgError{kBadArgument, "inputs[" + std::to_string(i) + "] must be a Buffer or Uint8Array"};
+      Napi::Uint8Array bytes = v.As<Napi::Uint8Array>();
+      if (bytes.ByteLength() > kInputBytesMax) throw ArgError{kBadLength, "an input is larger than 1 MiB"};
+      inputs.emplace_back(bytes.Data(), bytes.Data() + bytes.ByteLength());
+    }
+    uint32_t programs = static_cast<uint32_t>(int_arg(info, 2, "programCount", 1, kProgramCountMax));
+    unsigned threads = static_cast<unsigned>(int_arg(info, 3, "threads", 1, kThreadsMax));
+    auto* worker = new HashWorker(info.Env(), context, std::move(inputs), programs, threads);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+class ScratchpadWorker : public Napi::AsyncWorker {
+ public:
+  ScratchpadWorker(Napi::Env env, RandomxContextPtr context, std::vector<uint8_t> input, uint32_t programs)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), context_(std::move(context)),
+        input_(std::move(input)), programs_(programs) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    randomx::Vm vm = context_->make_vm();
+    vm.run_chain(input_.data(), input_.size(), programs_);
+    scratchpad_.assign(vm.scratchpad(), vm.scratchpad() + vm.scratchpad_bytes());
+  }
+
+  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), scratchpad_.data(), scratchpad_.size())); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  RandomxContextPtr context_;
+  std::vector<uint8_t> input_;
+  uint32_t programs_;
+  std::vector<uint8_t> scratchpad_;
+};
+
+// randomxScratchpad(handle, input, programCount) -> Promise<Buffer(2 MiB)>: the scratchpad after
+// `programCount` chained programs (Arweave's packing entropy is its first 256 KiB).
+Napi::Value Scratchpad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    RandomxContextPtr context = context_arg(info, 0);
+    ByteView input = bytes_arg(info, 1, "input");
+    if (input.size > kInputBytesMax) throw ArgError{kBadLength, "input is larger than 1 MiB"};
+    uint32_t programs = static_cast<uint32_t>(int_arg(info, 2, "programCount", 1, kProgramCountMax));
+    auto* worker =
+        new ScratchpadWorker(info.Env(), context, std::vector<uint8_t>(input.data, input.data + input.size), programs);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+}  // namespace
+
+RandomxContextPtr context_arg(const Napi::CallbackInfo& info, size_t index) {
+  bool tagged = false;
+  if (info.Length() > index && info[index].IsExternal())
+    napi_check_object_type_tag(info.Env(), info[index], &kHolderTag, &tagged);
+  if (!tagged) throw ArgError{kBadArgument, "expected a RandomX context handle"};
+  Holder* holder = info[index].As<Napi::External<Holder>>().Data();
+  if (!holder || !holder->context) throw ArgError{kBadArgument, "expected a RandomX context handle"};
+  return holder->context;
+}
+
+void register_randomx(Napi::Env env, Napi::Object exports) {
+  exports.Set("randomxCreate", Napi::Function::New(env, Create, "randomxCreate"));
+  exports.Set("randomxHash", Napi::Function::New(env, Hash, "randomxHash"));
+  exports.Set("randomxScratchpad", Napi::Function::New(env, Scratchpad, "randomxScratchpad"));
+  exports.Set("randomxAesHardware", Napi::Boolean::New(env, randomx::aes_hardware_available()));
+}
 
 }  // namespace arkube::binding

@@ -34,13 +34,17 @@ LargeBuffer::LargeBuffer(size_t bytes) : bytes_(bytes) {
 
 LargeBuffer::~LargeBuffer() { munmap(data_, bytes_); }
 
-Cache::Cache(const Config& config, const uint8_t* key, size_t key_bytes)
+Cache::Cache(const Config& config, const uint8_t* key, size_t key_bytes, bool use_jit)
     : config_(config), memory_(config.cache_bytes()), line_mask_(config.cache_bytes() / 64 - 1) {
   Argon2Params params{key, key_bytes, reinterpret_cast<const uint8_t*>(config.argon_salt.data()),
                       config.argon_salt.size(), config.argon_memory_kib, config.argon_iterations};
   argon2d_fill(params, reinterpret_cast<uint64_t*>(memory_.data()));
   Blake2Generator gen(key, key_bytes);
   for (uint32_t i = 0; i < config.cache_accesses; ++i) programs_.push_back(generate_superscalar(gen, config));
+  if (use_jit) {
+    jit_ = std::make_unique<SuperscalarJit>(programs_);
+    if (!jit_->available()) jit_.reset();
+  }
 }
 
 void Cache::compute_item(uint64_t item_number, uint8_t out[64]) const {
@@ -48,9 +52,14 @@ void Cache::compute_item(uint64_t item_number, uint8_t out[64]) const {
   r[0] = (item_number + 1) * kItemMultiplier;
   for (int i = 0; i < 7; ++i) r[i + 1] = r[0] ^ kItemXor[i];
   uint64_t cache_index = item_number;
-  for (const SuperscalarProgram& program : programs_) {
+  for (size_t p = 0; p < programs_.size(); ++p) {
+    const SuperscalarProgram& program = programs_[p];
     const uint8_t* line = memory_.data() + (cache_index & line_mask_) * 64;
-    execute_superscalar(program, r);
+    if (jit_) {
+      jit_->run(p, r);
+    } else {
+      execute_superscalar(program, r);
+    }
     uint64_t mix[8];
     std::memcpy(mix, line, 64);
     for (int i = 0; i < 8; ++i) r[i] ^= mix[i];

@@ -10,6 +10,7 @@
 
 #include "core/randomx/config.h"
 #include "core/randomx/superscalar.h"
+#include "core/randomx/superscalar_jit.h"
 
 namespace arkube::randomx {
 
@@ -31,7 +32,8 @@ class LargeBuffer {
 
 class Cache {
  public:
-  Cache(const Config& config, const uint8_t* key, size_t key_bytes);
+  // use_jit = false forces the SuperscalarHash interpreter (tests compare the two).
+  Cache(const Config& config, const uint8_t* key, size_t key_bytes, bool use_jit = true);
 
   const Config& config() const { return config_; }
   // Dataset item `item_number` (64 bytes) computed from the cache.
@@ -42,6 +44,7 @@ class Cache {
   LargeBuffer memory_;
   uint64_t line_mask_;  // cache lines are addressed modulo their count (a power of 2)
   std::vector<SuperscalarProgram> programs_;
+  std::unique_ptr<SuperscalarJit> jit_;  // null or unavailable: interpret
 };
 
 class Dataset {
