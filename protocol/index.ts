@@ -1,0 +1,2 @@
+export * as ao from "./ao/index.ts";
+export * as sync from "./sync/index.ts";
