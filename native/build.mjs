@@ -14,9 +14,14 @@ if (!existsSync(join(prefix, "include", "node", "node_api.h"))) {
 const gyp = require.resolve("node-gyp/bin/node-gyp.js");
 const jobs = process.env.ARKUBE_BUILD_JOBS ?? "max";
 // Builds in one checkout are serialised (flock): two node-gyp runs in one build/ corrupt each other.
+// configure + build (not rebuild) keeps the build incremental and never deletes a working addon;
+// configure runs every time because the source list is globbed when gyp configures.
 const lockFile = join(dirname(new URL(import.meta.url).pathname), ".build.lock");
-const result = spawnSync("flock", [lockFile, process.execPath, gyp, "rebuild", `--nodedir=${prefix}`, "-j", jobs], {
-  cwd: dirname(new URL(import.meta.url).pathname),
-  stdio: "inherit",
-});
-process.exit(result.status ?? 1);
+const cwd = dirname(new URL(import.meta.url).pathname);
+for (const step of [["configure"], ["build", "-j", jobs]]) {
+  const result = spawnSync("flock", [lockFile, process.execPath, gyp, ...step, `--nodedir=${prefix}`], {
+    cwd,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

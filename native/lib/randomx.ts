@@ -17,13 +17,22 @@ export interface RandomxOptions {
   initThreads?: number;
   /** AES implementation (default: AES-NI when present). Both give identical results. */
   aes?: AesChoice;
+  /** Compile SuperscalarHash to machine code where possible (default true); false interprets it. */
+  superscalarJit?: boolean;
 }
 
 /** The opaque handle the addon returns; only this module looks inside. */
 export type RandomxHandle = { readonly __brand: "RandomxHandle" };
 
 export interface RandomxAddon {
-  randomxCreate(config: string, key: Uint8Array, fast: boolean, threads: number, aes: string): Promise<RandomxHandle>;
+  randomxCreate(
+    config: string,
+    key: Uint8Array,
+    fast: boolean,
+    threads: number,
+    aes: string,
+    jit: boolean,
+  ): Promise<RandomxHandle>;
   randomxHash(handle: RandomxHandle, inputs: Uint8Array[], programCount: number, threads: number): Promise<Buffer>;
   randomxScratchpad(handle: RandomxHandle, input: Uint8Array, programCount: number): Promise<Buffer>;
   randomxAesHardware: boolean;
@@ -52,7 +61,14 @@ export class RandomxContext {
     const threads = options.initThreads ?? availableParallelism();
     const handle = await awaitNative(
       callNative(() =>
-        addon().randomxCreate(options.config, options.key, options.mode === "fast", threads, options.aes ?? "auto"),
+        addon().randomxCreate(
+          options.config,
+          options.key,
+          options.mode === "fast",
+          threads,
+          options.aes ?? "auto",
+          options.superscalarJit ?? true,
+        ),
       ),
     );
     return new RandomxContext(handle, options.config, options.mode);

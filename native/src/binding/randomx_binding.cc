@@ -40,16 +40,16 @@ randomx::AesImpl aes_arg(const Napi::CallbackInfo& info, size_t index) {
 class CreateWorker : public Napi::AsyncWorker {
  public:
   CreateWorker(Napi::Env env, const randomx::Config& config, std::vector<uint8_t> key, bool fast, unsigned threads,
-               randomx::AesImpl aes)
+               randomx::AesImpl aes, bool jit)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), config_(config), key_(std::move(key)),
-        fast_(fast), threads_(threads), aes_(aes) {}
+        fast_(fast), threads_(threads), aes_(aes), jit_(jit) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute() override {
     auto context = std::make_shared<RandomxContext>();
     context->aes = aes_;
-    context->cache = std::make_shared<const randomx::Cache>(config_, key_.data(), key_.size());
+    context->cache = std::make_shared<const randomx::Cache>(config_, key_.data(), key_.size(), jit_);
     if (fast_) context->dataset = std::make_shared<const randomx::Dataset>(context->cache, threads_);
     context_ = std::move(context);
   }
@@ -70,10 +70,11 @@ class CreateWorker : public Napi::AsyncWorker {
   bool fast_;
   unsigned threads_;
   randomx::AesImpl aes_;
+  bool jit_;
   RandomxContextPtr context_;
 };
 
-// randomxCreate(configName, key, fast, threads, aes) -> Promise<handle>
+// randomxCreate(configName, key, fast, threads, aes, jit) -> Promise<handle>
 Napi::Value Create(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     if (info.Length() < 1 || !info[0].IsString()) throw ArgError{kBadConfig, "config must be a string"};
@@ -86,8 +87,10 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
     bool fast = info[2].As<Napi::Boolean>().Value();
     unsigned threads = static_cast<unsigned>(int_arg(info, 3, "threads", 1, kThreadsMax));
     randomx::AesImpl aes = aes_arg(info, 4);
+    if (info.Length() < 6 || !info[5].IsBoolean()) throw ArgError{kBadArgument, "jit must be a boolean"};
+    bool jit = info[5].As<Napi::Boolean>().Value();
     auto* worker = new CreateWorker(info.Env(), *config, std::vector<uint8_t>(key.data, key.data + key.size), fast,
-                                    threads, aes);
+                                    threads, aes, jit);
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;
