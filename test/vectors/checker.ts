@@ -50,12 +50,13 @@ async function checkFile(dir: string, file: string, check: FileCheck, ctx: Check
 /** Checks every file; `onFile` sees each file's report as soon as it is done (progress). */
 export async function checkVectorDirectory(
   dir: string,
-  options: CheckOptions,
+  options: CheckOptions & { only?: readonly string[] },
   onFile?: (report: FileReport) => void,
 ): Promise<DirectoryReport> {
   const ctx = new CheckContext(options);
   const files: FileReport[] = [];
   for (const [file, check] of vectorFiles) {
+    if (options.only && !options.only.includes(file)) continue;
     const report = await checkFile(dir, file, check, ctx);
     onFile?.(report);
     files.push(report);
