@@ -1,0 +1,115 @@
+// The compute pod's config file (YAML): parsed and checked once at start, defaults filled in.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parse } from "yaml";
+import { toBase64Url } from "../protocol/ao/index.ts";
+import { ConfigError } from "./errors.ts";
+import type { ModuleEntry } from "./evaluator/messages.ts";
+
+export interface CuConfig {
+  readonly nats: { readonly url: string; readonly replicas: number };
+  readonly http: { readonly host: string; readonly port: number };
+  /** 32-byte hex seed of the scheduler's ed25519 signing key (assignments and messenger items). */
+  readonly walletSeedHex: string;
+  readonly blockHeight: number;
+  readonly modules: readonly ModuleEntry[];
+  readonly checkpointCacheDir: string | undefined;
+  readonly bounds: {
+    readonly hotBytesMax: number;
+    readonly hotProcessesMax: number;
+    readonly checkpointEveryMessages: number;
+    readonly evalTimeoutMs: number;
+    readonly loadTimeoutMs: number;
+    readonly itemBytesMax: number;
+  };
+}
+
+export const cuBoundsDefault: CuConfig["bounds"] = Object.freeze({
+  hotBytesMax: 4 * 1024 ** 3,
+  hotProcessesMax: 32,
+  checkpointEveryMessages: 100,
+  evalTimeoutMs: 60_000,
+  loadTimeoutMs: 60_000,
+  itemBytesMax: 4 * 1024 * 1024,
+});
+
+type Raw = Record<string, unknown>;
+
+function section(raw: Raw, name: string): Raw {
+  const value = raw[name] ?? {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError(`${name} must be a mapping`);
+  return value as Raw;
+}
+
+function str(raw: Raw, name: string, fallback?: string): string {
+  const value = raw[name] ?? fallback;
+  if (typeof value !== "string" || value === "") throw new ConfigError(`${name} must be a non-empty string`);
+  return value;
+}
+
+function num(raw: Raw, name: string, fallback: number): number {
+  const value = raw[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new ConfigError(`${name} must be a non-negative number`);
+  return value;
+}
+
+function moduleFrom(raw: unknown, baseDir: string): ModuleEntry {
+  if (typeof raw !== "object" || raw === null) throw new ConfigError("each module must be a mapping");
+  const m = raw as Raw;
+  const wasmPath = resolve(baseDir, str(m, "wasm"));
+  const id = typeof m.id === "string" ? m.id : toBase64Url(createHash("sha256").update(readFileSync(wasmPath)).digest());
+  return {
+    id,
+    owner: str(m, "owner", "arkube"),
+    wasmPath,
+    tags: [
+      { name: "Data-Protocol", value: "ao" },
+      { name: "Variant", value: "ao.TN.1" },
+      { name: "Type", value: "Module" },
+      { name: "Module-Format", value: str(m, "format") },
+      { name: "Input-Encoding", value: "JSON-1" },
+      { name: "Output-Encoding", value: "JSON-1" },
+      { name: "Memory-Limit", value: str(m, "memoryLimit", "1-gb") },
+      { name: "Compute-Limit", value: String(m.computeLimit ?? "9000000000000") },
+    ],
+  };
+}
+
+export function parseConfig(text: string, baseDir: string): CuConfig {
+  const raw = (parse(text) ?? {}) as Raw;
+  const nats = section(raw, "nats");
+  const http = section(raw, "http");
+  const bounds = section(raw, "bounds");
+  const seed = str(raw, "walletSeedHex");
+  if (!/^[0-9a-f]{64}$/.test(seed)) throw new ConfigError("walletSeedHex must be 64 lowercase hex digits");
+  const modules = raw.modules ?? [];
+  if (!Array.isArray(modules)) throw new ConfigError("modules must be a list");
+  const cacheDir = raw.checkpointCacheDir;
+  return {
+    nats: { url: str(nats, "url", "nats://127.0.0.1:4222"), replicas: num(nats, "replicas", 1) },
+    http: { host: str(http, "host", "127.0.0.1"), port: num(http, "port", 6363) },
+    walletSeedHex: seed,
+    blockHeight: num(raw, "blockHeight", 0),
+    modules: modules.map((m) => moduleFrom(m, baseDir)),
+    checkpointCacheDir: typeof cacheDir === "string" ? resolve(baseDir, cacheDir) : undefined,
+    bounds: {
+      hotBytesMax: num(bounds, "hotBytesMax", cuBoundsDefault.hotBytesMax),
+      hotProcessesMax: num(bounds, "hotProcessesMax", cuBoundsDefault.hotProcessesMax),
+      checkpointEveryMessages: num(bounds, "checkpointEveryMessages", cuBoundsDefault.checkpointEveryMessages),
+      evalTimeoutMs: num(bounds, "evalTimeoutMs", cuBoundsDefault.evalTimeoutMs),
+      loadTimeoutMs: num(bounds, "loadTimeoutMs", cuBoundsDefault.loadTimeoutMs),
+      itemBytesMax: num(bounds, "itemBytesMax", cuBoundsDefault.itemBytesMax),
+    },
+  };
+}
+
+export function loadConfig(path: string): CuConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${path}`, { cause: err });
+  }
+  return parseConfig(text, dirname(resolve(path)));
+}

@@ -1,0 +1,73 @@
+// Shapes shared by the evaluator's main-thread side and its worker threads. The loader message and
+// env follow what @permaweb/ao-loader hands to the module's `handle(msg, env)` (JSON-1 encoding).
+
+export interface LoaderTag {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface LoaderMessage {
+  readonly Id: string;
+  readonly Signature?: string;
+  readonly Owner: string;
+  readonly From: string;
+  readonly Target?: string;
+  readonly Anchor?: string;
+  readonly Module: string;
+  readonly Epoch?: string;
+  readonly Nonce?: string;
+  readonly "Block-Height": string;
+  readonly Timestamp: string;
+  readonly "Hash-Chain"?: string;
+  readonly Cron: boolean;
+  readonly Tags: readonly LoaderTag[];
+  readonly Data: string;
+}
+
+export interface LoaderEnv {
+  readonly Process: { readonly Id: string; readonly Owner: string; readonly Tags: readonly LoaderTag[] };
+  readonly Module: { readonly Id: string; readonly Owner: string; readonly Tags: readonly LoaderTag[] };
+}
+
+/** What one message produced. `Error` is set instead of (or beside) Output when evaluation failed. */
+export interface EvalResult {
+  readonly Messages: readonly unknown[];
+  readonly Spawns: readonly unknown[];
+  readonly Output: unknown;
+  readonly Error?: unknown;
+  readonly Assignments: readonly unknown[];
+  readonly GasUsed: number;
+}
+
+export const moduleFormats = Object.freeze([
+  "wasm32-unknown-emscripten4",
+  "wasm64-unknown-emscripten-draft_2024_02_15",
+  "wasm32-unknown-emscripten2",
+] as const);
+export type ModuleFormat = (typeof moduleFormats)[number];
+
+/** Everything a worker needs to instantiate one process's module. */
+export interface ModuleSpec {
+  readonly moduleId: string;
+  readonly wasmPath: string;
+  readonly format: ModuleFormat;
+  /** Linear memory may not grow past this (from Memory-Limit). */
+  readonly memoryLimitBytes: number;
+  /** Gas per message where the module meters itself (from Compute-Limit). */
+  readonly computeLimit: number;
+}
+
+export type WorkerRequest =
+  | { readonly type: "eval"; readonly message: LoaderMessage; readonly env: LoaderEnv }
+  | { readonly type: "dry-run"; readonly message: LoaderMessage; readonly env: LoaderEnv }
+  | { readonly type: "snapshot" }
+  | { readonly type: "restore"; readonly compressed: Uint8Array };
+
+export type WorkerReply =
+  | { readonly type: "ready" }
+  | { readonly type: "load-failed"; readonly error: string }
+  | { readonly type: "evaluated"; readonly result: EvalResult; readonly memoryBytes: number }
+  /** The module trapped: the instance is unusable and the process must be rebuilt. */
+  | { readonly type: "trapped"; readonly error: string }
+  | { readonly type: "snapshot"; readonly compressed: Uint8Array; readonly memoryBytes: number }
+  | { readonly type: "restored" };

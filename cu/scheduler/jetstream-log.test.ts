@@ -1,0 +1,79 @@
+// The assignment log on a real nats-server: concurrent appends from several connections produce
+// every nonce exactly once with a valid Hash-Chain, and a resubmitted message keeps its assignment.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { genesisHashChain, nextHashChain, ownerAddress, parseDataItem } from "../../protocol/ao/index.ts";
+import { evalItem, processItem, testSigner } from "../../test/cu-harness/ao-items.ts";
+import { startNats, type NatsServer } from "../../test/cu-harness/nats.ts";
+import type { ScheduledEntry } from "../compute/stores.ts";
+import { JetStreamAssignmentLog } from "./jetstream-log.ts";
+
+const owner = testSigner("owner");
+const signer = testSigner("scheduler");
+const clock = () => ({ epoch: 0, timestamp: Date.now(), blockHeight: 1_000 });
+let nats: NatsServer;
+const connections: NatsConnection[] = [];
+
+before(async () => {
+  nats = await startNats();
+});
+
+after(async () => {
+  for (const nc of connections) await nc.close();
+  await nats.stop();
+});
+
+async function openLog(): Promise<JetStreamAssignmentLog> {
+  const nc = await nats.connect();
+  connections.push(nc);
+  return JetStreamAssignmentLog.open(nc);
+}
+
+async function readAll(log: JetStreamAssignmentLog, pid: string): Promise<ScheduledEntry[]> {
+  const out: ScheduledEntry[] = [];
+  for await (const entry of log.read(pid, 0)) out.push(entry);
+  return out;
+}
+
+describe("JetStreamAssignmentLog", () => {
+  it("assigns every nonce exactly once under concurrent appends, chained by Hash-Chain", async () => {
+    const logs = [await openLog(), await openLog(), await openLog()];
+    const process = processItem(owner, "A".repeat(43), ownerAddress(signer.owner));
+    const spawned = await logs[0]!.append(process.id, process, signer, clock);
+    assert.equal(spawned.entry.assignment.nonce, 0);
+    const count = 45;
+    const messages = Array.from({ length: count }, (_, i) => evalItem(owner, process.id, `return ${i}`));
+    const appended = await Promise.all(messages.map((m, i) => logs[i % logs.length]!.append(process.id, m, signer, clock)));
+    const nonces = appended.map((a) => a.entry.assignment.nonce).sort((a, b) => a - b);
+    assert.deepEqual(nonces, Array.from({ length: count }, (_, i) => i + 1), "no duplicate or skipped nonce");
+
+    const entries = await readAll(logs[1]!, process.id);
+    assert.equal(entries.length, count + 1);
+    assert.equal(entries[0]!.assignment.hashChain, genesisHashChain(process.id));
+    assert.equal(entries[0]!.assignment.message, undefined);
+    for (let n = 1; n < entries.length; n++) {
+      const prev = entries[n - 1]!;
+      assert.equal(entries[n]!.assignment.nonce, n);
+      assert.equal(entries[n]!.assignment.hashChain, nextHashChain(prev.assignmentId, prev.assignment.hashChain), `Hash-Chain at ${n}`);
+      assert.equal(entries[n]!.assignment.message, entries[n]!.message.id);
+    }
+    assert.equal((await logs[2]!.streamInfo()).messages, count + 1);
+  });
+
+  it("returns the existing assignment when a message is submitted again", async () => {
+    const log = await openLog();
+    const process = processItem(owner, "B".repeat(43), ownerAddress(signer.owner), [], "dup");
+    await log.append(process.id, process, signer, clock);
+    const message = evalItem(owner, process.id, "return 1");
+    const first = await log.append(process.id, message, signer, clock);
+    const again = await Promise.all([log.append(process.id, message, signer, clock), log.append(process.id, parseDataItem(message.bytes), signer, clock)]);
+    for (const a of again) {
+      assert.equal(a.duplicate, true);
+      assert.equal(a.entry.assignment.nonce, first.entry.assignment.nonce);
+    }
+    assert.equal(await log.lastNonce(process.id), 1);
+    assert.equal(await log.nonceOf(process.id, message.id), 1);
+    assert.equal(await log.lastNonce("C".repeat(43)), undefined);
+  });
+});

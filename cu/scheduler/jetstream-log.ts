@@ -1,0 +1,163 @@
+// The assignment log on JetStream: one stream, one subject per process (arkube.ao.assign.<pid>),
+// nonce n = the (n+1)th message on that subject. Exactly-once nonces come from the server: every
+// append publishes with Nats-Expected-Last-Subject-Sequence = the sequence of the head it chained
+// from, so of two concurrent appends on the same head exactly one is stored; the other re-reads the
+// head and retries. Nats-Msg-Id = message id drops resubmissions inside the duplicate window, and a
+// KV index (message id -> process/nonce) answers them after it.
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { DataItem, DataItemSigner } from "../../protocol/ao/index.ts";
+import type { AssignmentLog, ScheduledEntry } from "../compute/stores.ts";
+import { CorruptLogError, NonceConflictError } from "../errors.ts";
+import { nextAssignment, signAssignment, type AssignmentClock, type ChainHead } from "./assign.ts";
+import { decodeEntry, encodeEntry } from "./codec.ts";
+
+export const assignmentStream = "ARKUBE_AO_ASSIGNMENTS";
+export const assignmentSubjectPrefix = "arkube.ao.assign";
+export const messageIndexBucket = "arkube-ao-message-index";
+const duplicateWindowNs = 120 * 1e9;
+/** Concurrent appends to one process each lose at most once per winner; this bounds the retries. */
+export const appendAttemptsMax = 64;
+const indexLookupAttemptsMax = 20;
+const indexLookupPollMs = 25;
+
+export function assignmentSubject(processId: string): string {
+  return `${assignmentSubjectPrefix}.${processId}`;
+}
+
+export interface Appended {
+  readonly entry: ScheduledEntry;
+  /** True when this message had already been assigned (the earlier assignment is returned). */
+  readonly duplicate: boolean;
+}
+
+interface IndexValue {
+  readonly processId: string;
+  readonly nonce: number;
+}
+
+export class JetStreamAssignmentLog implements AssignmentLog {
+  private constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly index: KV,
+  ) {}
+
+  static async open(nc: NatsConnection, replicas = 1): Promise<JetStreamAssignmentLog> {
+    const jsm = await jetstreamManager(nc);
+    const config = { name: assignmentStream, subjects: [`${assignmentSubjectPrefix}.>`], duplicate_window: duplicateWindowNs, num_replicas: replicas };
+    try {
+      await jsm.streams.info(assignmentStream);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
+      await jsm.streams.add(config);
+    }
+    const index = await new Kvm(nc).create(messageIndexBucket, { replicas });
+    return new JetStreamAssignmentLog(jetstream(nc), jsm, index);
+  }
+
+  /** Assigns the next nonce of `processId` to `message` (nonce 0 when it is the process's own item). */
+  async append(processId: string, message: DataItem, signer: DataItemSigner, clock: () => AssignmentClock): Promise<Appended> {
+    const known = await this.lookup(message.id);
+    if (known !== undefined) return { entry: await this.entryAt(known.processId, known.nonce), duplicate: true };
+    for (let attempt = 1; attempt <= appendAttemptsMax; attempt++) {
+      const head = await this.head(processId);
+      const messageId = head === undefined ? undefined : message.id;
+      const fields = nextAssignment(processId, head?.chain, messageId, clock());
+      const assignment = signAssignment(fields, signer);
+      try {
+        const ack = await this.js.publish(assignmentSubject(processId), encodeEntry(assignment, message), {
+          msgID: message.id,
+          expect: { lastSubjectSequence: head?.seq ?? 0 },
+        });
+        if (ack.duplicate) return { entry: await this.entryOfDuplicate(message.id), duplicate: true };
+        await this.index.put(indexKey(message.id), JSON.stringify({ processId, nonce: fields.nonce } satisfies IndexValue));
+        return { entry: { assignmentId: assignment.id, assignment: fields, message }, duplicate: false };
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    }
+    throw new NonceConflictError(processId, appendAttemptsMax);
+  }
+
+  async lastNonce(processId: string): Promise<number | undefined> {
+    return (await this.head(processId))?.chain.nonce;
+  }
+
+  async nonceOf(processId: string, messageId: string): Promise<number | undefined> {
+    if (messageId === processId) return (await this.lastNonce(processId)) === undefined ? undefined : 0;
+    const known = await this.lookup(messageId);
+    return known?.processId === processId ? known.nonce : undefined;
+  }
+
+  async *read(processId: string, fromNonce: number, toNonce?: number): AsyncIterable<ScheduledEntry> {
+    const last = await this.lastNonce(processId);
+    if (last === undefined) return;
+    const end = Math.min(last, toNonce ?? last);
+    if (fromNonce > end) return;
+    const consumer = await this.js.consumers.get(assignmentStream, { filter_subjects: assignmentSubject(processId) });
+    const messages = await consumer.consume();
+    let nonce = -1;
+    try {
+      for await (const msg of messages) {
+        nonce++;
+        if (nonce < fromNonce) continue;
+        const entry = decodeEntry(msg.data);
+        if (entry.assignment.nonce !== nonce) throw new CorruptLogError(`${processId}: entry ${nonce} says nonce ${entry.assignment.nonce}`);
+        yield entry;
+        if (nonce >= end) break;
+      }
+    } finally {
+      await messages.close();
+      await consumer.delete().catch(() => undefined);
+    }
+  }
+
+  /** The entry at one nonce (a scan; used for duplicates and single lookups). */
+  async entryAt(processId: string, nonce: number): Promise<ScheduledEntry> {
+    for await (const entry of this.read(processId, nonce, nonce)) return entry;
+    throw new CorruptLogError(`${processId} has no nonce ${nonce}`);
+  }
+
+  async streamInfo(): Promise<{ messages: number }> {
+    const info = await this.jsm.streams.info(assignmentStream);
+    return { messages: info.state.messages };
+  }
+
+  private async head(processId: string): Promise<{ chain: ChainHead; seq: number } | undefined> {
+    const stored = await this.jsm.streams.getMessage(assignmentStream, { last_by_subj: assignmentSubject(processId) }).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null;
+      throw err;
+    });
+    if (stored === null) return undefined;
+    const entry = decodeEntry(stored.data);
+    const { nonce, hashChain } = entry.assignment;
+    return { chain: { nonce, assignmentId: entry.assignmentId, hashChain }, seq: stored.seq };
+  }
+
+  private async lookup(messageId: string): Promise<IndexValue | undefined> {
+    const found = await this.index.get(indexKey(messageId));
+    if (found === null || found.operation !== "PUT") return undefined;
+    return found.json<IndexValue>();
+  }
+
+  /** A duplicate's winner writes the index right after its publish: wait for it, bounded. */
+  private async entryOfDuplicate(messageId: string): Promise<ScheduledEntry> {
+    for (let attempt = 0; attempt < indexLookupAttemptsMax; attempt++) {
+      const known = await this.lookup(messageId);
+      if (known !== undefined) return this.entryAt(known.processId, known.nonce);
+      await new Promise((resolve) => setTimeout(resolve, indexLookupPollMs));
+    }
+    throw new CorruptLogError(`message ${messageId} is a duplicate but has no index entry`);
+  }
+}
+
+function indexKey(messageId: string): string {
+  return `msg.${messageId}`;
+}
+
+function isWrongLastSequence(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
+}
