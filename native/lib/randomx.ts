@@ -17,8 +17,8 @@ export interface RandomxOptions {
   initThreads?: number;
   /** AES implementation (default: AES-NI when present). Both give identical results. */
   aes?: AesChoice;
-  /** Compile SuperscalarHash to machine code where possible (default true); false interprets it. */
-  superscalarJit?: boolean;
+  /** Compile programs (SuperscalarHash and VM) to machine code where possible (default true); false interprets. */
+  jit?: boolean;
 }
 
 /** The opaque handle the addon returns; only this module looks inside. */
@@ -67,7 +67,7 @@ export class RandomxContext {
           options.mode === "fast",
           threads,
           options.aes ?? "auto",
-          options.superscalarJit ?? true,
+          options.jit ?? true,
         ),
       ),
     );

@@ -56,12 +56,14 @@ test("standard config equals librandomx on 200 random inputs (fast mode, full da
   assert.deepEqual(actual, expected);
 });
 
-test("software AES and the SuperscalarHash interpreter give the same hashes as AES-NI and the JIT", async () => {
+test("software AES and the interpreters give the same hashes as AES-NI and the JITs", async () => {
   const key = Buffer.from("default arweave 2.5 pack key");
   const inputs = Array.from({ length: 12 }, randomInput);
   const reference = await ourHashes({ config: "rx512", key, mode: "light" }, inputs);
+  assert.deepEqual(await ourHashes({ config: "standard", key, mode: "light", jit: false }, inputs),
+    await ourHashes({ config: "standard", key, mode: "light" }, inputs));
   assert.deepEqual(await ourHashes({ config: "rx512", key, mode: "light", aes: "software" }, inputs), reference);
-  assert.deepEqual(await ourHashes({ config: "rx512", key, mode: "light", superscalarJit: false }, inputs), reference);
+  assert.deepEqual(await ourHashes({ config: "rx512", key, mode: "light", jit: false }, inputs), reference);
 });
 
 test("rx512 fast mode (dataset) gives the light-mode hashes", async () => {

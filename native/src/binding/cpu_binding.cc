@@ -13,6 +13,7 @@ Napi::Value CpuFeaturesJs(const Napi::CallbackInfo& info) {
   out.Set("aesNi", f.aes_ni);
   out.Set("sse41", f.sse41);
   out.Set("avx2", f.avx2);
+  out.Set("avx512", f.avx512);
   return out;
 }
 

@@ -49,6 +49,7 @@ class CreateWorker : public Napi::AsyncWorker {
   void Execute() override {
     auto context = std::make_shared<RandomxContext>();
     context->aes = aes_;
+    context->jit = jit_;
     context->cache = std::make_shared<const randomx::Cache>(config_, key_.data(), key_.size(), jit_);
     if (fast_) context->dataset = std::make_shared<const randomx::Dataset>(context->cache, threads_);
     context_ = std::move(context);

@@ -16,8 +16,9 @@ struct RandomxContext {
   std::shared_ptr<const randomx::Cache> cache;
   std::shared_ptr<const randomx::Dataset> dataset;  // null in light mode
   randomx::AesImpl aes = randomx::AesImpl::Auto;
+  bool jit = true;  // compile programs to machine code where possible
 
-  randomx::Vm make_vm() const { return randomx::Vm(cache, dataset, aes); }
+  randomx::Vm make_vm() const { return randomx::Vm(cache, dataset, aes, jit); }
 };
 
 using RandomxContextPtr = std::shared_ptr<RandomxContext>;

@@ -8,6 +8,7 @@ struct CpuFeatures {
   bool aes_ni = false;  // AES round instructions (aesenc/aesdec)
   bool sse41 = false;
   bool avx2 = false;
+  bool avx512 = false;  // AVX-512 F + BW + VL, and the OS saves the ZMM/opmask state (XCR0)
 };
 
 // Detected on first call; thread-safe (function-local static).

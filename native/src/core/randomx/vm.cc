@@ -64,14 +64,19 @@ class RoundingModeGuard {
 
 }  // namespace
 
-Vm::Vm(std::shared_ptr<const Cache> cache, std::shared_ptr<const Dataset> dataset, AesImpl aes)
+Vm::Vm(std::shared_ptr<const Cache> cache, std::shared_ptr<const Dataset> dataset, AesImpl aes, bool use_jit)
     : config_(dataset ? dataset->cache().config() : cache->config()),
       cache_(std::move(cache)),
       dataset_(std::move(dataset)),
       aes_(aes),
       scratchpad_(config_.scratchpad_l3_bytes),
       program_bytes_(128 + 8 * size_t(config_.program_size)),
-      code_(config_.program_size) {}
+      code_(config_.program_size) {
+  if (use_jit) {
+    jit_ = std::make_unique<ProgramJit>();
+    if (!jit_->available()) jit_.reset();
+  }
+}
 
 void Vm::dataset_read(uint64_t offset_bytes, uint64_t* r) const {
   uint64_t item[8];
@@ -99,7 +104,6 @@ void Vm::run_program(uint8_t seed[64]) {
 void Vm::execute(const ProgramConfig& pc) {
   uint64_t r[10] = {0};  // r0-r7, then kImmediateRegister (unused: bound below), kZeroRegister
   double fe[8][2];       // f0-f3 then e0-e3, so FSWAP_R can address both groups by one index
-  const double (*a)[2] = reg_.a;
   uint8_t* const sp = scratchpad_.data();
   const uint32_t l3_line_mask = config_.scratchpad_l3_bytes - 64;
   const uint32_t dataset_line_mask = static_cast<uint32_t>((config_.dataset_base_bytes - 1) & ~uint64_t(63));
@@ -112,6 +116,11 @@ void Vm::execute(const ProgramConfig& pc) {
     src[i] = d.src == kImmediateRegister ? &d.imm : &r[d.src];
   }
 
+  const uint64_t consts[kJitConstWords] = {kDynamicMantissaMask, kDynamicMantissaMask, pc.e_mask[0],
+                                           pc.e_mask[1], kScaleMask, kScaleMask};
+  const bool jitted = jit_ && jit_->compile(code_.data(), n);
+  const JitFrame frame{r, &fe[0][0], &reg_.a[0][0], sp, consts};
+
   uint32_t sp_addr0 = pc.mx, sp_addr1 = pc.ma, ma = pc.ma, mx = pc.mx;
   for (uint32_t ic = 0; ic < config_.program_iterations; ++ic) {
     const uint64_t sp_mix = r[pc.read_reg[0]] ^ r[pc.read_reg[1]];
@@ -121,65 +130,10 @@ void Vm::execute(const ProgramConfig& pc) {
     for (int i = 0; i < 4; ++i) load_int_pair(sp + sp_addr1 + 8 * i, fe[i]);
     for (int i = 0; i < 4; ++i) load_int_pair(sp + sp_addr1 + 8 * (4 + i), fe[4 + i]), mask_e(fe[4 + i], pc.e_mask);
 
-    for (size_t pcx = 0; pcx < n; ++pcx) {
-      const DecodedInstruction& d = code_[pcx];
-      uint64_t& dst = r[d.dst];
-      const uint64_t s = *src[pcx];
-      auto mem = [&]() { return sp + ((s + d.imm) & d.mem_mask); };
-      switch (d.op) {
-        case Exec::IADD_RS: dst += (s << d.shift) + d.imm; break;
-        case Exec::IADD_M: dst += load64(mem()); break;
-        case Exec::ISUB_R: dst -= s; break;
-        case Exec::ISUB_M: dst -= load64(mem()); break;
-        case Exec::IMUL_R: dst *= s; break;
-        case Exec::IMUL_M: dst *= load64(mem()); break;
-        case Exec::IMULH_R: dst = mulh(dst, s); break;
-        case Exec::IMULH_M: dst = mulh(dst, load64(mem())); break;
-        case Exec::ISMULH_R: dst = smulh(dst, s); break;
-        case Exec::ISMULH_M: dst = smulh(dst, load64(mem())); break;
-        case Exec::INEG_R: dst = ~dst + 1; break;
-        case Exec::IXOR_R: dst ^= s; break;
-        case Exec::IXOR_M: dst ^= load64(mem()); break;
-        case Exec::IROR_R: dst = rotr(dst, static_cast<unsigned>(s)); break;
-        case Exec::IROL_R: dst = rotl(dst, static_cast<unsigned>(s)); break;
-        case Exec::ISWAP_R: std::swap(dst, r[d.src]); break;
-        case Exec::FSWAP_R: std::swap(fe[d.dst][0], fe[d.dst][1]); break;
-        case Exec::FADD_R: fe[d.dst][0] += a[d.src][0], fe[d.dst][1] += a[d.src][1]; break;
-        case Exec::FSUB_R: fe[d.dst][0] -= a[d.src][0], fe[d.dst][1] -= a[d.src][1]; break;
-        case Exec::FADD_M: {
-          double m[2];
-          load_int_pair(mem(), m);
-          fe[d.dst][0] += m[0], fe[d.dst][1] += m[1];
-          break;
-        }
-        case Exec::FSUB_M: {
-          double m[2];
-          load_int_pair(mem(), m);
-          fe[d.dst][0] -= m[0], fe[d.dst][1] -= m[1];
-          break;
-        }
-        case Exec::FSCAL_R:
-          for (double& v : fe[d.dst]) v = double_of(bits_of(v) ^ kScaleMask);
-          break;
-        case Exec::FMUL_R: fe[4 + d.dst][0] *= a[d.src][0], fe[4 + d.dst][1] *= a[d.src][1]; break;
-        case Exec::FDIV_M: {
-          double m[2];
-          load_int_pair(mem(), m);
-          mask_e(m, pc.e_mask);
-          fe[4 + d.dst][0] /= m[0], fe[4 + d.dst][1] /= m[1];
-          break;
-        }
-        case Exec::FSQRT_R:
-          fe[4 + d.dst][0] = std::sqrt(fe[4 + d.dst][0]), fe[4 + d.dst][1] = std::sqrt(fe[4 + d.dst][1]);
-          break;
-        case Exec::CBRANCH:
-          dst += d.imm;
-          if ((dst & d.cond_mask) == 0) pcx = static_cast<size_t>(d.target);  // loop's ++ lands after it
-          break;
-        case Exec::CFROUND: std::fesetround(kRoundingModes[rotr(s, static_cast<unsigned>(d.imm)) & 3]); break;
-        case Exec::ISTORE: store64(sp + ((dst + d.imm) & d.mem_mask), s); break;
-        case Exec::NOP: break;
-      }
+    if (jitted) {
+      jit_->run(frame);
+    } else {
+      interpret(r, fe, pc, src.data());
     }
 
     mx ^= static_cast<uint32_t>(r[pc.read_reg[2]] ^ r[pc.read_reg[3]]);
@@ -199,6 +153,73 @@ void Vm::execute(const ProgramConfig& pc) {
     for (int lane = 0; lane < 2; ++lane) {
       reg_.f[i][lane] = double_of(bits_of(fe[i][lane]) ^ bits_of(fe[4 + i][lane]));
       reg_.e[i][lane] = fe[4 + i][lane];
+    }
+  }
+}
+
+// One iteration's instructions, interpreted (the reference semantics the JIT must match).
+void Vm::interpret(uint64_t* r, double (*fe)[2], const ProgramConfig& pc, const uint64_t* const* src) {
+  const double (*a)[2] = reg_.a;
+  uint8_t* const sp = scratchpad_.data();
+  const size_t n = code_.size();
+  for (size_t pcx = 0; pcx < n; ++pcx) {
+    const DecodedInstruction& d = code_[pcx];
+    uint64_t& dst = r[d.dst];
+    const uint64_t s = *src[pcx];
+    auto mem = [&]() { return sp + ((s + d.imm) & d.mem_mask); };
+    switch (d.op) {
+      case Exec::IADD_RS: dst += (s << d.shift) + d.imm; break;
+      case Exec::IADD_M: dst += load64(mem()); break;
+      case Exec::ISUB_R: dst -= s; break;
+      case Exec::ISUB_M: dst -= load64(mem()); break;
+      case Exec::IMUL_R: dst *= s; break;
+      case Exec::IMUL_M: dst *= load64(mem()); break;
+      case Exec::IMULH_R: dst = mulh(dst, s); break;
+      case Exec::IMULH_M: dst = mulh(dst, load64(mem())); break;
+      case Exec::ISMULH_R: dst = smulh(dst, s); break;
+      case Exec::ISMULH_M: dst = smulh(dst, load64(mem())); break;
+      case Exec::INEG_R: dst = ~dst + 1; break;
+      case Exec::IXOR_R: dst ^= s; break;
+      case Exec::IXOR_M: dst ^= load64(mem()); break;
+      case Exec::IROR_R: dst = rotr(dst, static_cast<unsigned>(s)); break;
+      case Exec::IROL_R: dst = rotl(dst, static_cast<unsigned>(s)); break;
+      case Exec::ISWAP_R: std::swap(dst, r[d.src]); break;
+      case Exec::FSWAP_R: std::swap(fe[d.dst][0], fe[d.dst][1]); break;
+      case Exec::FADD_R: fe[d.dst][0] += a[d.src][0], fe[d.dst][1] += a[d.src][1]; break;
+      case Exec::FSUB_R: fe[d.dst][0] -= a[d.src][0], fe[d.dst][1] -= a[d.src][1]; break;
+      case Exec::FADD_M: {
+        double m[2];
+        load_int_pair(mem(), m);
+        fe[d.dst][0] += m[0], fe[d.dst][1] += m[1];
+        break;
+      }
+      case Exec::FSUB_M: {
+        double m[2];
+        load_int_pair(mem(), m);
+        fe[d.dst][0] -= m[0], fe[d.dst][1] -= m[1];
+        break;
+      }
+      case Exec::FSCAL_R:
+        for (double& v : fe[d.dst]) v = double_of(bits_of(v) ^ kScaleMask);
+        break;
+      case Exec::FMUL_R: fe[4 + d.dst][0] *= a[d.src][0], fe[4 + d.dst][1] *= a[d.src][1]; break;
+      case Exec::FDIV_M: {
+        double m[2];
+        load_int_pair(mem(), m);
+        mask_e(m, pc.e_mask);
+        fe[4 + d.dst][0] /= m[0], fe[4 + d.dst][1] /= m[1];
+        break;
+      }
+      case Exec::FSQRT_R:
+        fe[4 + d.dst][0] = std::sqrt(fe[4 + d.dst][0]), fe[4 + d.dst][1] = std::sqrt(fe[4 + d.dst][1]);
+        break;
+      case Exec::CBRANCH:
+        dst += d.imm;
+        if ((dst & d.cond_mask) == 0) pcx = static_cast<size_t>(d.target);  // loop's ++ lands after it
+        break;
+      case Exec::CFROUND: std::fesetround(kRoundingModes[rotr(s, static_cast<unsigned>(d.imm)) & 3]); break;
+      case Exec::ISTORE: store64(sp + ((dst + d.imm) & d.mem_mask), s); break;
+      case Exec::NOP: break;
     }
   }
 }

@@ -9,6 +9,7 @@
 #include "core/randomx/aes.h"
 #include "core/randomx/dataset.h"
 #include "core/randomx/program.h"
+#include "core/randomx/program_jit.h"
 
 namespace arkube::randomx {
 
@@ -23,7 +24,9 @@ static_assert(sizeof(RegisterFile) == 256, "the register file is hashed as 256 b
 class Vm {
  public:
   // Exactly one of cache/dataset is used: the dataset when given (fast mode), else the cache.
-  Vm(std::shared_ptr<const Cache> cache, std::shared_ptr<const Dataset> dataset, AesImpl aes = AesImpl::Auto);
+  // use_jit = false interprets programs (tests compare the two; other CPUs always interpret).
+  Vm(std::shared_ptr<const Cache> cache, std::shared_ptr<const Dataset> dataset, AesImpl aes = AesImpl::Auto,
+     bool use_jit = true);
 
   // RandomX hash with `program_count` chained programs (the config's count for a normal hash).
   void hash(const uint8_t* input, size_t input_bytes, uint32_t program_count, uint8_t out[32]);
@@ -39,6 +42,7 @@ class Vm {
  private:
   void run_program(uint8_t seed[64]);
   void execute(const ProgramConfig& pc);
+  void interpret(uint64_t* r, double (*fe)[2], const ProgramConfig& pc, const uint64_t* const* src);
   void dataset_read(uint64_t offset_bytes, uint64_t* r) const;
 
   const Config& config_;
@@ -48,6 +52,7 @@ class Vm {
   std::vector<uint8_t> scratchpad_;
   std::vector<uint8_t> program_bytes_;   // 128 bytes of configuration + the instruction words
   std::vector<DecodedInstruction> code_;
+  std::unique_ptr<ProgramJit> jit_;  // null: interpret
   RegisterFile reg_{};
 };
 
