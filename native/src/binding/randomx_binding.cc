@@ -5,6 +5,7 @@
 
 #include "binding/args.h"
 #include "binding/modules.h"
+#include "binding/promise_worker.h"
 #include "binding/randomx_context.h"
 #include "core/parallel.h"
 
@@ -37,44 +38,6 @@ randomx::AesImpl aes_arg(const Napi::CallbackInfo& info, size_t index) {
   throw ArgError{kBadArgument, "aes must be \"auto\", \"software\" or \"hardware\", got \"" + name + "\""};
 }
 
-class CreateWorker : public Napi::AsyncWorker {
- public:
-  CreateWorker(Napi::Env env, const randomx::Config& config, std::vector<uint8_t> key, bool fast, unsigned threads,
-               randomx::AesImpl aes, bool jit)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), config_(config), key_(std::move(key)),
-        fast_(fast), threads_(threads), aes_(aes), jit_(jit) {}
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    auto context = std::make_shared<RandomxContext>();
-    context->aes = aes_;
-    context->jit = jit_;
-    context->cache = std::make_shared<const randomx::Cache>(config_, key_.data(), key_.size(), jit_);
-    if (fast_) context->dataset = std::make_shared<const randomx::Dataset>(context->cache, threads_);
-    context_ = std::move(context);
-  }
-
-  void OnOK() override {
-    auto* holder = new Holder{context_};
-    auto handle = Napi::External<Holder>::New(Env(), holder, [](Napi::Env, Holder* h) { delete h; });
-    napi_type_tag_object(Env(), handle, &kHolderTag);
-    deferred_.Resolve(handle);
-  }
-
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  const randomx::Config& config_;
-  std::vector<uint8_t> key_;
-  bool fast_;
-  unsigned threads_;
-  randomx::AesImpl aes_;
-  bool jit_;
-  RandomxContextPtr context_;
-};
-
 // randomxCreate(configName, key, fast, threads, aes, jit) -> Promise<handle>
 Napi::Value Create(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
@@ -90,41 +53,21 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
     randomx::AesImpl aes = aes_arg(info, 4);
     if (info.Length() < 6 || !info[5].IsBoolean()) throw ArgError{kBadArgument, "jit must be a boolean"};
     bool jit = info[5].As<Napi::Boolean>().Value();
-    auto* worker = new CreateWorker(info.Env(), *config, std::vector<uint8_t>(key.data, key.data + key.size), fast,
-                                    threads, aes, jit);
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    auto context = std::make_shared<RandomxContext>();
+    context->aes = aes;
+    context->jit = jit;
+    auto build = [context, config, key_bytes = std::vector<uint8_t>(key.data, key.data + key.size), fast, threads]() {
+      context->cache = std::make_shared<const randomx::Cache>(*config, key_bytes.data(), key_bytes.size(), context->jit);
+      if (fast) context->dataset = std::make_shared<const randomx::Dataset>(context->cache, threads);
+    };
+    auto handle = [context](Napi::Env env) -> Napi::Value {
+      auto external = Napi::External<Holder>::New(env, new Holder{context}, [](Napi::Env, Holder* h) { delete h; });
+      napi_type_tag_object(env, external, &kHolderTag);
+      return external;
+    };
+    return PromiseWorker::start(info.Env(), {}, build, handle);
   });
 }
-
-class HashWorker : public Napi::AsyncWorker {
- public:
-  HashWorker(Napi::Env env, RandomxContextPtr context, std::vector<std::vector<uint8_t>> inputs, uint32_t programs,
-             unsigned threads)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), context_(std::move(context)),
-        inputs_(std::move(inputs)), programs_(programs), threads_(threads), out_(32 * inputs_.size()) {}
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    parallel_ranges(inputs_.size(), threads_, [&](size_t begin, size_t end) {
-      randomx::Vm vm = context_->make_vm();
-      for (size_t i = begin; i < end; ++i) vm.hash(inputs_[i].data(), inputs_[i].size(), programs_, &out_[32 * i]);
-    });
-  }
-
-  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), out_.data(), out_.size())); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  RandomxContextPtr context_;
-  std::vector<std::vector<uint8_t>> inputs_;
-  uint32_t programs_;
-  unsigned threads_;
-  std::vector<uint8_t> out_;
-};
 
 // randomxHash(handle, inputs: Uint8Array[], programCount, threads) -> Promise<Buffer(32 * n)>
 Napi::Value Hash(const Napi::CallbackInfo& info) {
@@ -145,37 +88,17 @@ Napi::Value Hash(const Napi::CallbackInfo& info) {
     }
     uint32_t programs = static_cast<uint32_t>(int_arg(info, 2, "programCount", 1, kProgramCountMax));
     unsigned threads = static_cast<unsigned>(int_arg(info, 3, "threads", 1, kThreadsMax));
-    auto* worker = new HashWorker(info.Env(), context, std::move(inputs), programs, threads);
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    auto out = std::make_shared<std::vector<uint8_t>>(32 * inputs.size());
+    auto work = [context, inputs = std::move(inputs), programs, threads, out]() {
+      parallel_ranges(inputs.size(), threads, [&](size_t begin, size_t end) {
+        randomx::Vm vm = context->make_vm();
+        for (size_t i = begin; i < end; ++i) vm.hash(inputs[i].data(), inputs[i].size(), programs, &(*out)[32 * i]);
+      });
+    };
+    auto result = [out](Napi::Env env) -> Napi::Value { return Napi::Buffer<uint8_t>::Copy(env, out->data(), out->size()); };
+    return PromiseWorker::start(info.Env(), {}, work, result);
   });
 }
-
-class ScratchpadWorker : public Napi::AsyncWorker {
- public:
-  ScratchpadWorker(Napi::Env env, RandomxContextPtr context, std::vector<uint8_t> input, uint32_t programs)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), context_(std::move(context)),
-        input_(std::move(input)), programs_(programs) {}
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    randomx::Vm vm = context_->make_vm();
-    vm.run_chain(input_.data(), input_.size(), programs_);
-    scratchpad_.assign(vm.scratchpad(), vm.scratchpad() + vm.scratchpad_bytes());
-  }
-
-  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), scratchpad_.data(), scratchpad_.size())); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  RandomxContextPtr context_;
-  std::vector<uint8_t> input_;
-  uint32_t programs_;
-  std::vector<uint8_t> scratchpad_;
-};
 
 // randomxScratchpad(handle, input, programCount) -> Promise<Buffer(2 MiB)>: the scratchpad after
 // `programCount` chained programs (Arweave's packing entropy is its first 256 KiB).
@@ -185,11 +108,16 @@ Napi::Value Scratchpad(const Napi::CallbackInfo& info) {
     ByteView input = bytes_arg(info, 1, "input");
     if (input.size > kInputBytesMax) throw ArgError{kBadLength, "input is larger than 1 MiB"};
     uint32_t programs = static_cast<uint32_t>(int_arg(info, 2, "programCount", 1, kProgramCountMax));
-    auto* worker =
-        new ScratchpadWorker(info.Env(), context, std::vector<uint8_t>(input.data, input.data + input.size), programs);
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return promise;
+    auto scratchpad = std::make_shared<std::vector<uint8_t>>();
+    auto work = [context, bytes = std::vector<uint8_t>(input.data, input.data + input.size), programs, scratchpad]() {
+      randomx::Vm vm = context->make_vm();
+      vm.run_chain(bytes.data(), bytes.size(), programs);
+      scratchpad->assign(vm.scratchpad(), vm.scratchpad() + vm.scratchpad_bytes());
+    };
+    auto result = [scratchpad](Napi::Env env) -> Napi::Value {
+      return Napi::Buffer<uint8_t>::Copy(env, scratchpad->data(), scratchpad->size());
+    };
+    return PromiseWorker::start(info.Env(), {}, work, result);
   });
 }
 
