@@ -63,7 +63,7 @@ async function benchPacking(quick: boolean): Promise<void> {
     const packSeconds = await seconds(() => packInPlace(ctx!, keys, chunks, { threads }));
     const unpackSeconds = await seconds(() => unpackInPlace(ctx!, keys, chunks, { threads }));
     const ref = threads === 1 ? reference.packingChunksPerSecondOneThread : reference.packingChunksPerSecondTwoThreads;
-    const note = `fast mode, dataset built in ${initSeconds.toFixed(1)} s; interpreter VM, no JIT yet`;
+    const note = `fast mode, dataset built in ${initSeconds.toFixed(1)} s`;
     printLine({ name: `spora_2_6 pack, ${threads} thread(s)`, measured: count / packSeconds, reference: ref, unit: "chunk/s", higherIsBetter: true, note });
     printLine({ name: `spora_2_6 unpack, ${threads} thread(s)`, measured: count / unpackSeconds, reference: ref, unit: "chunk/s", higherIsBetter: true });
   }
