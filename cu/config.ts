@@ -1,6 +1,7 @@
 // The compute pod's config file (YAML): parsed and checked once at start, defaults filled in.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse } from "yaml";
 import { toBase64Url } from "../protocol/ao/index.ts";
@@ -10,7 +11,14 @@ import type { ModuleEntry } from "./evaluator/messages.ts";
 export interface CuConfig {
   readonly nats: { readonly url: string; readonly replicas: number };
   readonly http: { readonly host: string; readonly port: number };
-  /** 32-byte hex seed of the scheduler's ed25519 signing key (assignments and messenger items). */
+  /** Pod-to-pod forwarding; `advertise` is the host:port other pods dial (defaults to host:bound port). */
+  readonly grpc: { readonly host: string; readonly port: number; readonly advertise: string | undefined };
+  /** This pod's member id (the pod name in Kubernetes); unique among live pods, no dots. */
+  readonly podId: string;
+  /**
+   * 32-byte hex seed of the cluster's ed25519 key: signs assignments and messenger items. Every pod
+   * of a cluster must use the same seed, so a re-evaluated result yields the same item ids anywhere.
+   */
   readonly walletSeedHex: string;
   readonly blockHeight: number;
   readonly modules: readonly ModuleEntry[];
@@ -22,6 +30,13 @@ export interface CuConfig {
     readonly evalTimeoutMs: number;
     readonly loadTimeoutMs: number;
     readonly itemBytesMax: number;
+    readonly idleWorkersMax: number;
+    readonly forwardTimeoutMs: number;
+    readonly nudgesInFlightMax: number;
+    readonly heartbeatIntervalMs: number;
+    readonly memberTtlMs: number;
+    readonly outboxAckWaitMs: number;
+    readonly outboxRetryDelayMs: number;
   };
 }
 
@@ -32,6 +47,13 @@ export const cuBoundsDefault: CuConfig["bounds"] = Object.freeze({
   evalTimeoutMs: 60_000,
   loadTimeoutMs: 60_000,
   itemBytesMax: 4 * 1024 * 1024,
+  idleWorkersMax: 2,
+  forwardTimeoutMs: 120_000,
+  nudgesInFlightMax: 256,
+  heartbeatIntervalMs: 1_000,
+  memberTtlMs: 5_000,
+  outboxAckWaitMs: 5_000,
+  outboxRetryDelayMs: 250,
 });
 
 type Raw = Record<string, unknown>;
@@ -86,20 +108,32 @@ export function parseConfig(text: string, baseDir: string): CuConfig {
   const modules = raw.modules ?? [];
   if (!Array.isArray(modules)) throw new ConfigError("modules must be a list");
   const cacheDir = raw.checkpointCacheDir;
+  const grpc = section(raw, "grpc");
+  const advertise = grpc.advertise;
+  const num2 = (name: keyof CuConfig["bounds"]): number => num(bounds, name, cuBoundsDefault[name]);
   return {
     nats: { url: str(nats, "url", "nats://127.0.0.1:4222"), replicas: num(nats, "replicas", 1) },
     http: { host: str(http, "host", "127.0.0.1"), port: num(http, "port", 6363) },
+    grpc: { host: str(grpc, "host", "127.0.0.1"), port: num(grpc, "port", 6364), advertise: typeof advertise === "string" ? advertise : undefined },
+    podId: str(raw, "podId", `${hostname()}-${process.pid}`.replaceAll(".", "-")),
     walletSeedHex: seed,
     blockHeight: num(raw, "blockHeight", 0),
     modules: modules.map((m) => moduleFrom(m, baseDir)),
     checkpointCacheDir: typeof cacheDir === "string" ? resolve(baseDir, cacheDir) : undefined,
     bounds: {
-      hotBytesMax: num(bounds, "hotBytesMax", cuBoundsDefault.hotBytesMax),
-      hotProcessesMax: num(bounds, "hotProcessesMax", cuBoundsDefault.hotProcessesMax),
-      checkpointEveryMessages: num(bounds, "checkpointEveryMessages", cuBoundsDefault.checkpointEveryMessages),
-      evalTimeoutMs: num(bounds, "evalTimeoutMs", cuBoundsDefault.evalTimeoutMs),
-      loadTimeoutMs: num(bounds, "loadTimeoutMs", cuBoundsDefault.loadTimeoutMs),
-      itemBytesMax: num(bounds, "itemBytesMax", cuBoundsDefault.itemBytesMax),
+      hotBytesMax: num2("hotBytesMax"),
+      hotProcessesMax: num2("hotProcessesMax"),
+      checkpointEveryMessages: num2("checkpointEveryMessages"),
+      evalTimeoutMs: num2("evalTimeoutMs"),
+      loadTimeoutMs: num2("loadTimeoutMs"),
+      itemBytesMax: num2("itemBytesMax"),
+      idleWorkersMax: num2("idleWorkersMax"),
+      forwardTimeoutMs: num2("forwardTimeoutMs"),
+      nudgesInFlightMax: num2("nudgesInFlightMax"),
+      heartbeatIntervalMs: num2("heartbeatIntervalMs"),
+      memberTtlMs: num2("memberTtlMs"),
+      outboxAckWaitMs: num2("outboxAckWaitMs"),
+      outboxRetryDelayMs: num2("outboxRetryDelayMs"),
     },
   };
 }

@@ -18,7 +18,20 @@ export type CuErrorCode =
   | "ERR_CU_NONCE_CONFLICT"
   | "ERR_CU_CORRUPT_LOG"
   | "ERR_CU_TIMEOUT"
-  | "ERR_CU_CLOSED";
+  | "ERR_CU_CLOSED"
+  | "ERR_CU_OWNER_UNREACHABLE"
+  | "ERR_CU_BAD_FRAME";
+
+const cuErrorCodes: ReadonlySet<string> = new Set<CuErrorCode>([
+  "ERR_CU_CONFIG", "ERR_CU_BAD_REQUEST", "ERR_CU_BAD_ITEM", "ERR_CU_BAD_SIGNATURE", "ERR_CU_ITEM_TOO_LARGE",
+  "ERR_CU_UNKNOWN_PROCESS", "ERR_CU_UNKNOWN_MESSAGE", "ERR_CU_UNKNOWN_MODULE", "ERR_CU_UNSUPPORTED_MODULE",
+  "ERR_CU_NOT_FOUND", "ERR_CU_WORKER_CRASHED", "ERR_CU_MODULE_LOAD", "ERR_CU_NONCE_CONFLICT", "ERR_CU_CORRUPT_LOG",
+  "ERR_CU_TIMEOUT", "ERR_CU_CLOSED", "ERR_CU_OWNER_UNREACHABLE", "ERR_CU_BAD_FRAME",
+]);
+
+export function isCuErrorCode(value: unknown): value is CuErrorCode {
+  return typeof value === "string" && cuErrorCodes.has(value);
+}
 
 export class CuError extends Error {
   readonly code: CuErrorCode;
@@ -129,5 +142,26 @@ export class TimeoutError extends CuError {
 export class ClosedError extends CuError {
   constructor(what: string) {
     super("ERR_CU_CLOSED", 503, `${what} is closed`);
+  }
+}
+
+/** The owning pod could not be reached over gRPC (down, restarting, or not yet listening). */
+export class OwnerUnreachableError extends CuError {
+  constructor(memberId: string, detail: string, options?: ErrorOptions) {
+    super("ERR_CU_OWNER_UNREACHABLE", 503, `owner ${memberId} unreachable: ${detail}`, options);
+  }
+}
+
+/** The owner answered a forwarded request with its own failure: same code and status as if local. */
+export class ForwardedError extends CuError {
+  constructor(code: CuErrorCode, httpStatus: number, message: string, readonly memberId: string) {
+    super(code, httpStatus, message);
+  }
+}
+
+/** A gRPC frame between pods that does not decode (a version mismatch or corruption). */
+export class BadFrameError extends CuError {
+  constructor(detail: string, options?: ErrorOptions) {
+    super("ERR_CU_BAD_FRAME", 500, `bad gRPC frame: ${detail}`, options);
   }
 }

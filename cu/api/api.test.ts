@@ -20,6 +20,8 @@ function config(): CuConfig {
   return {
     nats: { url: nats.url, replicas: 1 },
     http: { host: "127.0.0.1", port: 0 },
+    grpc: { host: "127.0.0.1", port: 0, advertise: undefined },
+    podId: "api-test",
     walletSeedHex: "11".repeat(32),
     blockHeight: 1_500_000,
     modules: [aos2],

@@ -6,7 +6,7 @@ import type { StoredResult } from "../compute/stores.ts";
 import type { LoaderMessage, LoaderTag } from "../evaluator/types.ts";
 import { BadRequestError, UnknownMessageError, UnknownProcessError } from "../errors.ts";
 import { idParam, intParam, readBody, sendJson } from "../http/util.ts";
-import type { ComputeService } from "../compute/service.ts";
+import type { Compute } from "../compute/service.ts";
 
 export const resultsLimitDefault = 25;
 export const resultsLimitMax = 1_000;
@@ -49,7 +49,7 @@ function parseDryRun(body: Uint8Array, processId: string): Omit<LoaderMessage, "
   };
 }
 
-export function cuRoutes(service: ComputeService): CuRoutes {
+export function cuRoutes(service: Compute): CuRoutes {
   async function result(res: ServerResponse, url: URL, messageId: string): Promise<void> {
     const processId = idParam(url.searchParams.get("process-id"), "process-id");
     const nonce = await service.log.nonceOf(processId, messageId);

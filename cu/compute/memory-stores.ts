@@ -1,6 +1,7 @@
 // In-memory implementations of the compute stores, for unit tests of the runner and for the bench's
 // reference runs. Production wiring uses the NATS stores.
-import type { AssignmentLog, Checkpoint, CheckpointStore, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
+import type { EvalResult } from "../evaluator/types.ts";
+import type { AssignmentLog, Checkpoint, CheckpointStore, Outbox, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
 
 export class MemoryAssignmentLog implements AssignmentLog {
   private readonly entries = new Map<string, ScheduledEntry[]>();
@@ -52,5 +53,14 @@ export class MemoryCheckpointStore implements CheckpointStore {
   async latest(processId: string, atMostNonce?: number): Promise<Checkpoint | undefined> {
     const list = this.checkpoints.get(processId) ?? [];
     return list.filter((c) => atMostNonce === undefined || c.nonce <= atMostNonce).at(-1);
+  }
+}
+
+/** Keeps what was published, keyed by process/nonce (a republished nonce replaces its entry). */
+export class MemoryOutbox implements Outbox {
+  readonly published = new Map<string, EvalResult>();
+
+  async publish(processId: string, nonce: number, result: EvalResult): Promise<void> {
+    if (result.Messages.length > 0 || result.Spawns.length > 0) this.published.set(`${processId}/${nonce}`, result);
   }
 }

@@ -7,9 +7,10 @@ import { aos2Module, evalItem, outputData, processItem, testSigner } from "../..
 import { MemorySchedule } from "../../test/cu-harness/memory-schedule.ts";
 import { ModuleCompiler } from "../evaluator/compiler.ts";
 import { HotSet } from "../evaluator/hot-set.ts";
+import { WorkerPool } from "../evaluator/pool.ts";
 import type { ModuleEntry } from "../evaluator/messages.ts";
 import { silentLogger } from "../log.ts";
-import { MemoryCheckpointStore, MemoryResultStore } from "./memory-stores.ts";
+import { MemoryCheckpointStore, MemoryOutbox, MemoryResultStore } from "./memory-stores.ts";
 import { ProcessRunner, type RunnerContext } from "./runner.ts";
 import type { AssignmentLog, CheckpointStore } from "./stores.ts";
 
@@ -19,14 +20,17 @@ const schedulerAddress = ownerAddress(scheduler.owner);
 const aos2 = aos2Module();
 const runners: ProcessRunner[] = [];
 const compiler = new ModuleCompiler();
+const pool = new WorkerPool({ idleWorkersMax: 1 });
 
 function context(log: AssignmentLog, opts: { checkpoints?: CheckpointStore; every?: number; hotMax?: number; modules?: ModuleEntry[] } = {}): RunnerContext {
   return {
     log,
     results: new MemoryResultStore(),
     checkpoints: opts.checkpoints ?? new MemoryCheckpointStore(),
+    outbox: new MemoryOutbox(),
     hotSet: new HotSet<ProcessRunner>({ hotBytesMax: 8 * 1024 ** 3, hotProcessesMax: opts.hotMax ?? 8 }),
     compiler,
+    pool,
     modules: new Map((opts.modules ?? [aos2]).map((m) => [m.id, m])),
     trustedForwarders: new Set(),
     bounds: { loadTimeoutMs: 60_000, evalTimeoutMs: 60_000, checkpointEveryMessages: opts.every ?? 1_000_000 },
@@ -49,6 +53,7 @@ async function resultAt(ctx: RunnerContext, r: ProcessRunner, pid: string, nonce
 
 after(async () => {
   for (const r of runners) await r.stop();
+  await pool.close();
 });
 
 describe("ProcessRunner on aos2 wasm32", () => {

@@ -3,12 +3,13 @@
 // trap (or a restart anywhere) the instance is rebuilt from the latest checkpoint plus a replay.
 import { ProcessHost, type HostBounds } from "../evaluator/host.ts";
 import type { ModuleCompiler } from "../evaluator/compiler.ts";
+import type { WorkerPool } from "../evaluator/pool.ts";
 import type { HotMember, HotSet } from "../evaluator/hot-set.ts";
 import { moduleSpecFor, processEnv, toLoaderMessage, type ModuleEntry } from "../evaluator/messages.ts";
 import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec } from "../evaluator/types.ts";
 import { UnknownProcessError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { AssignmentLog, CheckpointStore, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
+import type { AssignmentLog, CheckpointStore, Outbox, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
 
 export interface RunnerBounds extends HostBounds {
   /** A checkpoint is written after this many messages since the last one. */
@@ -19,8 +20,10 @@ export interface RunnerContext {
   readonly log: AssignmentLog;
   readonly results: ResultStore;
   readonly checkpoints: CheckpointStore;
+  readonly outbox: Outbox;
   readonly hotSet: HotSet<ProcessRunner>;
   readonly compiler: ModuleCompiler;
+  readonly pool: WorkerPool;
   readonly modules: ReadonlyMap<string, ModuleEntry>;
   readonly trustedForwarders: ReadonlySet<string>;
   readonly bounds: RunnerBounds;
@@ -74,7 +77,7 @@ export class ProcessRunner implements HotMember {
     return this.serial(async () => {
       await this.catchUp(undefined, true);
       const host = await this.hotHost();
-      return { nonce: this.appliedNonce, ...(await host.snapshot()) };
+      return { nonce: this.appliedNonce, ...(await host.snapshot("state")) };
     });
   }
 
@@ -117,7 +120,7 @@ export class ProcessRunner implements HotMember {
     }
     const { spec } = await this.load();
     const started = performance.now();
-    const host = await ProcessHost.start(this.key, spec, this.ctx.bounds, await this.ctx.compiler.get(spec));
+    const host = await ProcessHost.start(this.key, spec, this.ctx.bounds, await this.ctx.compiler.get(spec), this.ctx.pool.take());
     const checkpoint = await this.ctx.checkpoints.latest(this.key);
     if (checkpoint !== undefined) await host.restore(checkpoint.compressed);
     this.host = host;
@@ -155,7 +158,10 @@ export class ProcessRunner implements HotMember {
       const trapped = outcome.type === "trapped";
       // Replays after a restore recompute known results; evaluation is deterministic, so keep the first.
       if (known === undefined) {
-        await this.ctx.results.put(storedResult(entry, trapped ? trapResult(outcome.error) : outcome.result, trapped));
+        const result = trapped ? trapResult(outcome.error) : outcome.result;
+        // Outbox first: a stored result is the mark that its messages are on their way.
+        if (!trapped) await this.ctx.outbox.publish(this.key, entry.assignment.nonce, result);
+        await this.ctx.results.put(storedResult(entry, result, trapped));
       }
       if (trapped) {
         this.ctx.logger.warn({ event: "cu.process.trapped", processId: this.key, nonce: entry.assignment.nonce, error: outcome.error });

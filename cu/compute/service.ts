@@ -1,36 +1,56 @@
-// The compute side of a pod: one ProcessRunner per process it has touched, sharing the hot set and
-// the stores. Every process is local here (single-pod ownership; see README for what is missing).
+// The compute side of a pod: one ProcessRunner per process it evaluates here, sharing the hot set and
+// the stores. Which processes those are is the cluster router's decision (cluster/router.ts); this
+// class evaluates whatever it is asked to and releases what the router says it no longer owns.
 import { ModuleCompiler } from "../evaluator/compiler.ts";
 import { HotSet } from "../evaluator/hot-set.ts";
+import { WorkerPool } from "../evaluator/pool.ts";
 import type { ModuleEntry } from "../evaluator/messages.ts";
 import type { EvalResult, LoaderMessage } from "../evaluator/types.ts";
 import { CorruptLogError, UnknownProcessError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { ProcessRunner, type RunnerBounds } from "./runner.ts";
-import type { AssignmentLog, CheckpointStore, ResultStore, StoredResult } from "./stores.ts";
+import type { AssignmentLog, CheckpointStore, Outbox, ResultStore, StoredResult } from "./stores.ts";
 
 export interface ComputeDeps {
   readonly log: AssignmentLog;
   readonly results: ResultStore;
   readonly checkpoints: CheckpointStore;
+  readonly outbox: Outbox;
   readonly modules: ReadonlyMap<string, ModuleEntry>;
   readonly trustedForwarders: ReadonlySet<string>;
-  readonly bounds: RunnerBounds & { readonly hotBytesMax: number; readonly hotProcessesMax: number };
+  readonly bounds: RunnerBounds & { readonly hotBytesMax: number; readonly hotProcessesMax: number; readonly idleWorkersMax: number };
   readonly logger: Logger;
 }
 
-export class ComputeService {
+/** What the HTTP routes need from the compute side, local or cluster-wide. */
+export interface Compute {
+  readonly log: AssignmentLog;
+  resultAt(processId: string, nonce: number): Promise<StoredResult>;
+  dryRun(processId: string, message: Omit<LoaderMessage, "Module">): Promise<EvalResult>;
+  state(processId: string): Promise<{ nonce: number; compressed: Uint8Array }>;
+  hotProcesses(): number;
+  metricsText(): string;
+}
+
+export class ComputeService implements Compute {
   private readonly runners = new Map<string, ProcessRunner>();
   private readonly hotSet: HotSet<ProcessRunner>;
   private readonly compiler = new ModuleCompiler();
+  private readonly pool: WorkerPool;
   private evaluatedTotal = 0;
 
   constructor(private readonly deps: ComputeDeps) {
     this.hotSet = new HotSet<ProcessRunner>(deps.bounds);
+    this.pool = new WorkerPool(deps.bounds);
   }
 
   get log(): AssignmentLog {
     return this.deps.log;
+  }
+
+  /** A result already stored by any pod (no evaluation). */
+  storedResult(processId: string, nonce: number): Promise<StoredResult | undefined> {
+    return this.deps.results.get(processId, nonce);
   }
 
   async resultAt(processId: string, nonce: number): Promise<StoredResult> {
@@ -53,9 +73,26 @@ export class ComputeService {
     return this.runner(processId).state();
   }
 
-  /** Evaluates everything assigned so far (used after a nudge from the scheduler). */
+  /** Evaluates everything assigned so far (after the messenger delivered to the process). */
   async evaluateAll(processId: string): Promise<void> {
+    if ((await this.deps.log.lastNonce(processId)) === undefined) throw new UnknownProcessError(processId);
     await this.runner(processId).evaluateThrough();
+  }
+
+  /**
+   * The handoff's giving side: checkpoints and stops every runner `keep` rejects, so the new owner
+   * restores from the state this pod reached instead of replaying from an older checkpoint.
+   */
+  async release(keep: (processId: string) => boolean): Promise<string[]> {
+    const released: string[] = [];
+    for (const [processId, runner] of this.runners) {
+      if (keep(processId)) continue;
+      this.runners.delete(processId);
+      this.hotSet.remove(processId);
+      await runner.evict();
+      released.push(processId);
+    }
+    return released;
   }
 
   hotProcesses(): number {
@@ -78,12 +115,13 @@ export class ComputeService {
   async close(): Promise<void> {
     await this.hotSet.evictAll();
     for (const runner of this.runners.values()) await runner.stop();
+    await this.pool.close();
   }
 
   private runner(processId: string): ProcessRunner {
     let runner = this.runners.get(processId);
     if (runner === undefined) {
-      runner = new ProcessRunner(processId, { ...this.deps, hotSet: this.hotSet, compiler: this.compiler });
+      runner = new ProcessRunner(processId, { ...this.deps, hotSet: this.hotSet, compiler: this.compiler, pool: this.pool });
       this.runners.set(processId, runner);
     }
     return runner;

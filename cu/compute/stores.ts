@@ -42,7 +42,7 @@ export interface Checkpoint {
   /** The last nonce applied to the memory image. */
   readonly nonce: number;
   readonly memoryBytes: number;
-  /** gzip of the linear memory image. */
+  /** gzip of the sparse page image of linear memory (evaluator/image.ts). */
   readonly compressed: Uint8Array;
 }
 
@@ -50,4 +50,10 @@ export interface CheckpointStore {
   put(checkpoint: Checkpoint): Promise<void>;
   /** The checkpoint with the highest nonce <= atMostNonce (any, when absent). */
   latest(processId: string, atMostNonce?: number): Promise<Checkpoint | undefined>;
+}
+
+/** Where a result's Messages and Spawns go before the result is stored (see messenger/outbox.ts). */
+export interface Outbox {
+  /** Idempotent per (process, nonce): publishing the same result again changes nothing downstream. */
+  publish(processId: string, nonce: number, result: EvalResult): Promise<void>;
 }

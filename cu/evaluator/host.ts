@@ -1,10 +1,9 @@
 // Main-thread handle on one worker thread holding one hot process instance. Requests are serialised
 // (a process evaluates one message at a time); a crash or trap ends the host for good.
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ClosedError, ModuleLoadError, TimeoutError, WorkerCrashedError } from "../errors.ts";
+import { startWorker } from "./pool.ts";
 import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
-
-const workerUrl = new URL("./worker-entry.mjs", import.meta.url);
 
 export interface HostBounds {
   /** Module compile + runtime start. */
@@ -21,7 +20,6 @@ export type EvalOutcome =
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 
 export class ProcessHost {
-  private readonly worker: Worker;
   private pending: Pending | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private deadReason: string | undefined;
@@ -32,18 +30,20 @@ export class ProcessHost {
     readonly processId: string,
     readonly spec: ModuleSpec,
     private readonly bounds: HostBounds,
-    compiled: WebAssembly.Module | undefined,
+    private readonly worker: Worker,
   ) {
-    this.worker = new Worker(workerUrl, { workerData: { spec, compiled } });
     this.worker.on("message", (reply: WorkerReply) => this.settle((p) => p.resolve(reply)));
     this.worker.on("error", (err) => this.die(`error: ${err.message}`));
     this.worker.on("exit", (code) => this.die(`exited with code ${code}`));
   }
 
-  /** compiled: the module compiled once on this thread (see ModuleCompiler); workers share it. */
-  static async start(processId: string, spec: ModuleSpec, bounds: HostBounds, compiled?: WebAssembly.Module): Promise<ProcessHost> {
-    const host = new ProcessHost(processId, spec, bounds, compiled);
-    const reply = await host.await(bounds.loadTimeoutMs, "module load").catch(async (err: unknown) => {
+  /**
+   * compiled: the module compiled once on this thread (see ModuleCompiler); workers share it.
+   * worker: a started worker (see WorkerPool); one is started here when absent.
+   */
+  static async start(processId: string, spec: ModuleSpec, bounds: HostBounds, compiled?: WebAssembly.Module, worker?: Promise<Worker>): Promise<ProcessHost> {
+    const host = new ProcessHost(processId, spec, bounds, await (worker ?? startWorker()));
+    const reply = await host.request({ type: "init", spec, compiled }, bounds.loadTimeoutMs, "module load").catch(async (err: unknown) => {
       await host.terminate();
       throw err;
     });
@@ -67,16 +67,19 @@ export class ProcessHost {
     return this.evalRequest({ type: "dry-run", message, env });
   }
 
-  /** The gzipped memory image as of the last evaluated message. */
-  snapshot(): Promise<{ compressed: Uint8Array; memoryBytes: number }> {
+  /**
+   * The memory as of the last evaluated message, gzipped: a checkpoint image (only non-zero pages,
+   * what restore() takes) or, for GET /state, the whole linear memory.
+   */
+  snapshot(kind: "checkpoint" | "state" = "checkpoint"): Promise<{ compressed: Uint8Array; memoryBytes: number }> {
     return this.serial(async () => {
-      const reply = await this.request({ type: "snapshot" }, this.bounds.evalTimeoutMs, "snapshot");
+      const reply = await this.request({ type: "snapshot", sparse: kind === "checkpoint" }, this.bounds.evalTimeoutMs, "snapshot");
       if (reply.type !== "snapshot") throw new WorkerCrashedError(this.processId, `snapshot got ${reply.type}`);
       return { compressed: reply.compressed, memoryBytes: reply.memoryBytes };
     });
   }
 
-  /** Loads a gzipped image; it replaces the memory on the next message. */
+  /** Loads a gzipped checkpoint image; it replaces the memory on the next message. */
   restore(compressed: Uint8Array): Promise<void> {
     return this.serial(async () => {
       const reply = await this.request({ type: "restore", compressed }, this.bounds.evalTimeoutMs, "restore");

@@ -58,12 +58,17 @@ export interface ModuleSpec {
 }
 
 export type WorkerRequest =
+  /** The first request: which module this worker instantiates (compiled: shared by the pod). */
+  | { readonly type: "init"; readonly spec: ModuleSpec; readonly compiled: WebAssembly.Module | undefined }
   | { readonly type: "eval"; readonly message: LoaderMessage; readonly env: LoaderEnv }
   | { readonly type: "dry-run"; readonly message: LoaderMessage; readonly env: LoaderEnv }
-  | { readonly type: "snapshot" }
+  /** sparse: a checkpoint image (evaluator/image.ts); else the whole linear memory (GET /state). */
+  | { readonly type: "snapshot"; readonly sparse: boolean }
   | { readonly type: "restore"; readonly compressed: Uint8Array };
 
 export type WorkerReply =
+  /** The worker loaded its code and waits for "init" (a pooled worker is idle in this state). */
+  | { readonly type: "started" }
   | { readonly type: "ready" }
   | { readonly type: "load-failed"; readonly error: string }
   | { readonly type: "evaluated"; readonly result: EvalResult; readonly memoryBytes: number }

@@ -3,8 +3,9 @@
 // during each call (and does not restore them when a call throws), and a trapped instance is
 // unusable, so each process lives in its own worker and is discarded, never repaired.
 import { readFileSync } from "node:fs";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { decodeSparseImage, encodeSparseImage } from "./image.ts";
 import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
 
 type Handle = (
@@ -19,7 +20,10 @@ const snapshotGzipLevel = 1;
 
 const port = parentPort;
 if (port === null) throw new Error("evaluator worker started outside a worker thread");
-const { spec, compiled } = workerData as { spec: ModuleSpec; compiled: WebAssembly.Module | undefined };
+type AoLoaderFn = (binary: Buffer, options: Record<string, unknown>) => Promise<Handle>;
+// Imported before "init" so a pooled worker has paid for it while idle.
+const { default: AoLoader } = (await import("@permaweb/ao-loader")) as unknown as { default: AoLoaderFn };
+let spec: ModuleSpec | undefined;
 
 // Memory-Limit: refuse growth past the limit. Emscripten's growMemory catches the RangeError and
 // reports an allocation failure, which Lua turns into a "not enough memory" error result.
@@ -27,7 +31,7 @@ const { spec, compiled } = workerData as { spec: ModuleSpec; compiled: WebAssemb
 const originalGrow = WebAssembly.Memory.prototype.grow;
 WebAssembly.Memory.prototype.grow = function grow(this: WebAssembly.Memory, deltaPages: number): number {
   const nextBytes = this.buffer.byteLength + Number(deltaPages) * wasmPageBytes;
-  if (nextBytes > spec.memoryLimitBytes) {
+  if (spec !== undefined && nextBytes > spec.memoryLimitBytes) {
     throw new RangeError(`Memory-Limit ${spec.memoryLimitBytes} bytes: cannot grow to ${nextBytes}`);
   }
   return originalGrow.call(this, deltaPages);
@@ -43,10 +47,8 @@ function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(reply, transfer);
 }
 
-async function load(): Promise<void> {
-  const { default: AoLoader } = (await import("@permaweb/ao-loader")) as unknown as {
-    default: (binary: Buffer, options: Record<string, unknown>) => Promise<Handle>;
-  };
+async function load(compiled: WebAssembly.Module | undefined): Promise<void> {
+  if (spec === undefined) throw new Error("load before init");
   // A module compiled once on the main thread skips the ~0.5 s compile per instance; the loader
   // accepts an emscripten instantiateWasm callback in place of the binary.
   const binary =
@@ -100,10 +102,10 @@ async function evaluate(message: LoaderMessage, env: LoaderEnv, dryRun: boolean)
   }
 }
 
-function snapshot(): void {
+function snapshot(sparse: boolean): void {
   const image = currentImage();
   if (image === undefined) throw new Error("snapshot before the first message");
-  const compressed = gzipSync(image, { level: snapshotGzipLevel });
+  const compressed = gzipSync(sparse ? encodeSparseImage(image) : image, { level: snapshotGzipLevel });
   const copy = new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength);
   post({ type: "snapshot", compressed: copy, memoryBytes: image.byteLength }, [compressed.buffer as ArrayBuffer]);
 }
@@ -113,16 +115,28 @@ function describe(err: unknown): string {
   return typeof err === "string" ? err : JSON.stringify(err);
 }
 
+async function init(request: Extract<WorkerRequest, { type: "init" }>): Promise<void> {
+  spec = request.spec;
+  try {
+    await load(request.compiled);
+    post({ type: "ready" });
+  } catch (err) {
+    post({ type: "load-failed", error: describe(err) });
+  }
+}
+
 async function onRequest(request: WorkerRequest): Promise<void> {
   switch (request.type) {
+    case "init":
+      return init(request);
     case "eval":
       return evaluate(request.message, request.env, false);
     case "dry-run":
       return evaluate(request.message, request.env, true);
     case "snapshot":
-      return snapshot();
+      return snapshot(request.sparse);
     case "restore":
-      pendingMemory = new Uint8Array(gunzipSync(request.compressed));
+      pendingMemory = decodeSparseImage(new Uint8Array(gunzipSync(request.compressed)));
       return post({ type: "restored" });
   }
 }
@@ -132,7 +146,4 @@ port.on("message", (request: WorkerRequest) => {
   onRequest(request).catch((err: unknown) => post({ type: "trapped", error: describe(err) }));
 });
 
-load().then(
-  () => post({ type: "ready" }),
-  (err: unknown) => post({ type: "load-failed", error: describe(err) }),
-);
+post({ type: "started" });

@@ -7,7 +7,10 @@ import { genesisHashChain, nextHashChain, ownerAddress, parseDataItem } from "..
 import { evalItem, processItem, testSigner } from "../../test/cu-harness/ao-items.ts";
 import { startNats, type NatsServer } from "../../test/cu-harness/nats.ts";
 import type { ScheduledEntry } from "../compute/stores.ts";
-import { JetStreamAssignmentLog } from "./jetstream-log.ts";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { nextAssignment, signAssignment } from "./assign.ts";
+import { encodeEntry } from "./codec.ts";
+import { assignmentStream, assignmentSubject, JetStreamAssignmentLog } from "./jetstream-log.ts";
 
 const owner = testSigner("owner");
 const signer = testSigner("scheduler");
@@ -75,5 +78,29 @@ describe("JetStreamAssignmentLog", () => {
     assert.equal(await log.lastNonce(process.id), 1);
     assert.equal(await log.nonceOf(process.id, message.id), 1);
     assert.equal(await log.lastNonce("C".repeat(43)), undefined);
+  });
+
+  it("recovers a message whose assigner crashed between publishing and indexing it", async () => {
+    const log = await openLog();
+    const process = processItem(owner, "D".repeat(43), ownerAddress(signer.owner), [], "crash");
+    const spawned = await log.append(process.id, process, signer, clock);
+    const message = evalItem(owner, process.id, "return 2");
+    // What a pod killed right after its publish leaves behind: the entry, and no index entry.
+    const head = { nonce: 0, assignmentId: spawned.entry.assignmentId, hashChain: spawned.entry.assignment.hashChain };
+    const fields = nextAssignment(process.id, head, message.id, clock());
+    await jetstream(connections[0]!).publish(assignmentSubject(process.id), encodeEntry(signAssignment(fields, signer), message), { msgID: message.id });
+    const again = await log.append(process.id, message, signer, clock);
+    assert.equal(again.duplicate, true);
+    assert.equal(again.entry.assignment.nonce, 1);
+    assert.equal(await log.nonceOf(process.id, message.id), 1, "the index was repaired");
+    assert.equal(await log.lastNonce(process.id), 1);
+  });
+
+  it("opens concurrently on a server without the stream", async () => {
+    const nc = await nats.connect();
+    connections.push(nc);
+    await (await jetstreamManager(nc)).streams.delete(assignmentStream);
+    const logs = await Promise.all(Array.from({ length: 4 }, () => openLog()));
+    assert.equal((await logs[0]!.streamInfo()).messages, 0);
   });
 });

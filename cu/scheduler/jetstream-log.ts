@@ -11,6 +11,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { DataItem, DataItemSigner } from "../../protocol/ao/index.ts";
 import type { AssignmentLog, ScheduledEntry } from "../compute/stores.ts";
 import { CorruptLogError, NonceConflictError } from "../errors.ts";
+import { ensureStream } from "../nats/ensure.ts";
 import { nextAssignment, signAssignment, type AssignmentClock, type ChainHead } from "./assign.ts";
 import { decodeEntry, encodeEntry } from "./codec.ts";
 
@@ -47,13 +48,8 @@ export class JetStreamAssignmentLog implements AssignmentLog {
 
   static async open(nc: NatsConnection, replicas = 1): Promise<JetStreamAssignmentLog> {
     const jsm = await jetstreamManager(nc);
-    const config = { name: assignmentStream, subjects: [`${assignmentSubjectPrefix}.>`], duplicate_window: duplicateWindowNs, num_replicas: replicas };
-    try {
-      await jsm.streams.info(assignmentStream);
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
-      await jsm.streams.add(config);
-    }
+    // Pods open the log at the same time: ensureStream tolerates losing the creation race.
+    await ensureStream(jsm, { name: assignmentStream, subjects: [`${assignmentSubjectPrefix}.>`], duplicate_window: duplicateWindowNs, num_replicas: replicas });
     const index = await new Kvm(nc).create(messageIndexBucket, { replicas });
     return new JetStreamAssignmentLog(jetstream(nc), jsm, index);
   }
@@ -72,7 +68,7 @@ export class JetStreamAssignmentLog implements AssignmentLog {
           msgID: message.id,
           expect: { lastSubjectSequence: head?.seq ?? 0 },
         });
-        if (ack.duplicate) return { entry: await this.entryOfDuplicate(message.id), duplicate: true };
+        if (ack.duplicate) return { entry: await this.entryOfDuplicate(processId, message.id), duplicate: true };
         await this.index.put(indexKey(message.id), JSON.stringify({ processId, nonce: fields.nonce } satisfies IndexValue));
         return { entry: { assignmentId: assignment.id, assignment: fields, message }, duplicate: false };
       } catch (err) {
@@ -143,14 +139,23 @@ export class JetStreamAssignmentLog implements AssignmentLog {
     return found.json<IndexValue>();
   }
 
-  /** A duplicate's winner writes the index right after its publish: wait for it, bounded. */
-  private async entryOfDuplicate(messageId: string): Promise<ScheduledEntry> {
+  /**
+   * A duplicate's winner writes the index right after its publish: wait for it, bounded. A winner
+   * that crashed in between never writes it; then the entry is found by scanning the process's log
+   * and the index is repaired, so the resubmission succeeds instead of failing forever.
+   */
+  private async entryOfDuplicate(processId: string, messageId: string): Promise<ScheduledEntry> {
     for (let attempt = 0; attempt < indexLookupAttemptsMax; attempt++) {
       const known = await this.lookup(messageId);
       if (known !== undefined) return this.entryAt(known.processId, known.nonce);
       await new Promise((resolve) => setTimeout(resolve, indexLookupPollMs));
     }
-    throw new CorruptLogError(`message ${messageId} is a duplicate but has no index entry`);
+    for await (const entry of this.read(processId, 0)) {
+      if (entry.message.id !== messageId) continue;
+      await this.index.put(indexKey(messageId), JSON.stringify({ processId, nonce: entry.assignment.nonce } satisfies IndexValue));
+      return entry;
+    }
+    throw new CorruptLogError(`message ${messageId} is a duplicate but is not in ${processId}'s log`);
   }
 }
 
