@@ -1,0 +1,146 @@
+// charts/arkube with the real helm binary: lint with the values schema, renders for the default values,
+// an external NATS, CRDs switched off, and values the schema must reject; the chart's copies of the CRDs
+// and of the operator's RBAC stay equal to crds/ and operator/rbac.yaml.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { chartDir, find, helm, podSpec, render, repoRoot, type K8sObject } from "./helm.ts";
+
+const crdFiles = ["aoprocesses.arkube.dev.yaml", "hashchains.arkube.dev.yaml", "partitions.arkube.dev.yaml", "replicas.arkube.dev.yaml"];
+
+function configOf(cm: K8sObject): Record<string, unknown> {
+  const text = cm.data?.["config.yaml"];
+  assert.ok(text !== undefined, `${cm.metadata.name} has no config.yaml`);
+  return parseAllDocuments(text)[0]!.toJS() as Record<string, unknown>;
+}
+
+describe("charts/arkube", () => {
+  it("passes helm lint --strict (with values.schema.json)", () => {
+    const res = helm(["lint", "--strict", chartDir]);
+    assert.equal(res.status, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it("keeps files/crds byte for byte equal to crds/ (copy with: cp crds/*.yaml charts/arkube/files/crds/)", () => {
+    const source = readdirSync(join(repoRoot, "crds")).filter((f) => f.endsWith(".yaml")).sort();
+    const copy = readdirSync(join(chartDir, "files", "crds")).sort();
+    assert.deepEqual(copy, source);
+    for (const f of source) {
+      const a = readFileSync(join(repoRoot, "crds", f));
+      const b = readFileSync(join(chartDir, "files", "crds", f));
+      assert.ok(a.equals(b), `charts/arkube/files/crds/${f} differs from crds/${f}`);
+    }
+  });
+
+  it("grants the operator exactly the rules of operator/rbac.yaml", () => {
+    const reference = parseAllDocuments(readFileSync(join(repoRoot, "operator", "rbac.yaml"), "utf8")).map((d) => d.toJS() as K8sObject);
+    const objects = render();
+    for (const kind of ["Role", "ClusterRole"]) {
+      const want = reference.find((o) => o.kind === kind)!;
+      const name = kind === "Role" ? "arkube-operator" : "arkube-operator-arkube";
+      assert.deepEqual(find(objects, kind, name)["rules"], want["rules"], `${kind} rules`);
+    }
+    const binding = find(objects, "ClusterRoleBinding", "arkube-operator-arkube") as unknown as { subjects: unknown[] };
+    assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "arkube-operator", namespace: "arkube" }]);
+  });
+
+  it("renders every component with the default values", () => {
+    const objects = render();
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ["CustomResourceDefinition", "ServiceAccount", "Role", "ClusterRole", "Deployment", "DaemonSet",
+      "StatefulSet", "Service", "HorizontalPodAutoscaler", "NetworkPolicy", "ConfigMap", "Secret"]) {
+      assert.ok(kinds.has(kind), `no ${kind} rendered`);
+    }
+    assert.ok(!kinds.has("PodMonitor"), "PodMonitor is off by default");
+    for (const o of objects) {
+      if (o.kind !== "CustomResourceDefinition" && !o.kind.startsWith("Cluster")) assert.equal(o.metadata.namespace, "arkube", `${o.kind}/${o.metadata.name}`);
+    }
+
+    const crds = objects.filter((o) => o.kind === "CustomResourceDefinition");
+    assert.deepEqual(crds.map((c) => c.metadata.name).sort(), crdFiles.map((f) => f.replace(/\.yaml$/, "")));
+    for (const c of crds) assert.equal(c.metadata.annotations?.["helm.sh/resource-policy"], "keep");
+
+    for (const sa of ["arkube-operator", "arkube-vdf", "arkube-node-agent", "arkube-cu"]) find(objects, "ServiceAccount", sa);
+
+    const operator = podSpec(find(objects, "Deployment", "arkube-operator"));
+    assert.equal(operator.serviceAccountName, "arkube-operator");
+    assert.deepEqual(operator.containers[0]!.args, ["--namespace=arkube", "--leader-elect=true", "--lease-name=arkube-operator",
+      "--cu-pod-selector=app.kubernetes.io/component=cu", "--metrics-port=8080"]);
+    assert.equal(operator.containers[0]!.image, "arkube/operator:0.1.0");
+
+    const natsUrl = "nats://arkube-nats.arkube.svc:4222";
+    const nats = find(objects, "StatefulSet", "arkube-nats");
+    assert.ok(podSpec(nats).containers[0]!.args!.includes("--jetstream"));
+    assert.equal(configOf(find(objects, "ConfigMap", "arkube-vdf"))["natsUrl"], natsUrl);
+    assert.deepEqual(configOf(find(objects, "ConfigMap", "arkube-vdf"))["leadership"], { type: "kubernetes", namespace: "arkube", leaseName: "arkube-vdf" });
+    assert.equal(podSpec(find(objects, "Deployment", "arkube-vdf")).serviceAccountName, "arkube-vdf");
+
+    const cuConfig = configOf(find(objects, "ConfigMap", "arkube-cu"));
+    assert.deepEqual(cuConfig["nats"], { url: natsUrl, replicas: 1 });
+    assert.equal(cuConfig["walletSeedHex"], "__WALLET_SEED_HEX__");
+    const cu = find(objects, "Deployment", "arkube-cu");
+    const cuPod = (cu.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    assert.equal(cuPod["app.kubernetes.io/component"], "cu", "the operator's default --cu-pod-selector");
+    assert.equal(cu.spec?.["replicas"], undefined, "the HPA owns the replica count");
+    const hpa = find(objects, "HorizontalPodAutoscaler", "arkube-cu");
+    assert.deepEqual(hpa.spec?.["scaleTargetRef"], { apiVersion: "apps/v1", kind: "Deployment", name: "arkube-cu" });
+    const seed = Buffer.from(find(objects, "Secret", "arkube-cu-wallet").data!["walletSeedHex"]!, "base64").toString();
+    assert.match(seed, /^[0-9a-f]{64}$/);
+
+    const agent = find(objects, "DaemonSet", "arkube-node-agent");
+    const agentPod = podSpec(agent) as unknown as { nodeSelector: Record<string, string>; volumes: { name: string; hostPath?: { path: string } }[] };
+    assert.deepEqual(agentPod.nodeSelector, { "arkube.dev/storage": "true" });
+    assert.ok(agentPod.volumes.some((v) => v.hostPath?.path === "/mnt/arkube"));
+    assert.equal(configOf(find(objects, "ConfigMap", "arkube-node-agent"))["nodeName"], "__NODE_NAME__");
+  });
+
+  it("renders with an external NATS: no StatefulSet, every config dials the URL", () => {
+    const url = "nats://nats.messaging.svc:4222";
+    const objects = render(["nats.mode=external", `nats.external.url=${url}`]);
+    assert.ok(!objects.some((o) => o.kind === "StatefulSet"), "no NATS StatefulSet");
+    assert.ok(!objects.some((o) => o.metadata.name === "arkube-nats"), "no NATS Service or NetworkPolicy");
+    assert.equal(configOf(find(objects, "ConfigMap", "arkube-vdf"))["natsUrl"], url);
+    assert.equal((configOf(find(objects, "ConfigMap", "arkube-cu"))["nats"] as { url: string }).url, url);
+    assert.equal(configOf(find(objects, "ConfigMap", "arkube-node-agent"))["natsUrl"], url);
+  });
+
+  it("switches the CRDs off, and keeps them on uninstall only when asked", () => {
+    assert.ok(!render(["crds.install=false"]).some((o) => o.kind === "CustomResourceDefinition"));
+    const unkept = render(["crds.keep=false"]).filter((o) => o.kind === "CustomResourceDefinition");
+    assert.equal(unkept.length, 4);
+    for (const c of unkept) assert.equal(c.metadata.annotations?.["helm.sh/resource-policy"], undefined);
+  });
+
+  it("renders optional parts: PodMonitor, a 3-node NATS cluster, no NetworkPolicies, an existing wallet Secret", () => {
+    const objects = render(["podMonitor.enabled=true", "nats.replicas=3", "networkPolicy.enabled=false", "cu.existingSecret=my-wallet"]);
+    find(objects, "PodMonitor", "arkube");
+    assert.ok(!objects.some((o) => o.kind === "NetworkPolicy"));
+    assert.ok(!objects.some((o) => o.kind === "Secret"));
+    const args = podSpec(find(objects, "StatefulSet", "arkube-nats")).containers[0]!.args!;
+    const routes = args.find((a) => a.startsWith("--routes="));
+    assert.equal(routes?.split(",").length, 3, String(routes));
+    const env = podSpec(find(objects, "Deployment", "arkube-cu")).containers[0]!.env!;
+    assert.deepEqual(env.find((e) => e.name === "WALLET_SEED_HEX")?.valueFrom, { secretKeyRef: { name: "my-wallet", key: "walletSeedHex" } });
+  });
+
+  const invalid: [string, string[], RegExp][] = [
+    ["an unknown top-level key", ["replicaz=3"], /additional properties 'replicaz' not allowed/],
+    ["an unknown NATS mode", ["nats.mode=cluster"], /\/nats\/mode/],
+    ["an external NATS without a URL", ["nats.mode=external"], /\/nats\/external\/url/],
+    ["a port out of range", ["cu.httpPort=70000"], /\/cu\/httpPort/],
+    ["a malformed wallet seed", ["cu.walletSeedHex=xyz"], /\/cu\/walletSeedHex/],
+    ["a relative data root", ["nodeAgent.dataRoots={mnt/disks}"], /\/nodeAgent\/dataRoots/],
+    ["a string where a boolean belongs", ["crds.install=maybe"], /\/crds\/install/],
+  ];
+  for (const [what, sets, message] of invalid) {
+    it(`rejects ${what} (values.schema.json)`, () => {
+      const res = helm(["template", "arkube", chartDir, ...sets.flatMap((s) => ["--set", s])]);
+      assert.notEqual(res.status, 0, `helm template accepted ${sets.join(" ")}`);
+      assert.match(res.stderr, message);
+      const lint = helm(["lint", chartDir, ...sets.flatMap((s) => ["--set", s])]);
+      assert.notEqual(lint.status, 0, `helm lint accepted ${sets.join(" ")}`);
+    });
+  }
+});
