@@ -22,6 +22,7 @@ COPY vdf/package.json vdf/
 COPY operator/package.json operator/
 COPY cu/package.json cu/
 COPY node-agent/package.json node-agent/
+COPY devnet/package.json devnet/
 # The native addon's install script needs its sources: scripts are skipped here and the addon is built
 # once native/ is copied (the other packages' scripts are esbuild's binary check and protobufjs' notice).
 RUN npm ci --omit=peer --ignore-scripts --no-audit --no-fund
