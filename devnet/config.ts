@@ -11,7 +11,7 @@ export interface DevnetConfig {
   readonly dataDir: string;
   readonly host: string;
   readonly natsServerBin: string;
-  readonly ports: { readonly nats: number; readonly status: number; readonly vdfMetrics: readonly number[]; readonly cuHttp: readonly number[]; readonly cuGrpc: readonly number[] };
+  readonly ports: { readonly nats: number; readonly status: number; readonly weave: number; readonly vdfMetrics: readonly number[]; readonly cuHttp: readonly number[]; readonly cuGrpc: readonly number[] };
   readonly vdf: {
     readonly replicas: number;
     readonly chain: string;
@@ -41,6 +41,12 @@ export interface DevnetConfig {
     readonly diskCapacityBytes: number;
     readonly partitionSizeBytes: number;
     readonly partitions: readonly number[];
+    /** fast: a 568 MB dataset per agent (~16 s to build), then ~10x faster packing and H0 than light. */
+    readonly randomxMode: "light" | "fast";
+    /** Chunks per recall range; at most a partition's chunks (devnet partitions are tiny). */
+    readonly recallRangeChunks: number;
+    /** Mining difficulty is derived so the whole devnet finds a solution about this often (devnet/difficulty.ts). */
+    readonly solutionIntervalMs: number;
   };
   readonly readyTimeoutMs: number;
   readonly stopGraceMs: number;
@@ -70,6 +76,8 @@ function str(where: string, value: unknown, fallback: string): string {
 }
 
 const portMax = 65_535;
+/** One Arweave chunk: partitions are whole chunks. */
+const chunkBytes = 262_144;
 
 /** `ports.X` is one port (component i uses port + i, 0 stays 0 = any free port) or a list with one per replica. */
 function ports(where: string, value: unknown, fallback: number, count: number): number[] {
@@ -97,8 +105,8 @@ export function parseDevnetConfig(text: string, configDir: string, cwd: string):
   const top = obj("config", doc, ["dataDir", "host", "natsServerBin", "ports", "vdf", "cu", "nodeAgents", "readyTimeoutMs", "stopGraceMs", "scrapeIntervalMs"]);
   const v = obj("vdf", top.vdf, ["replicas", "chain", "targetStepMs", "iterationsPerCheckpoint", "leaseDurationMs", "renewIntervalMs", "renewMarginMs", "verifyThreads"]);
   const c = obj("cu", top.cu, ["replicas", "walletSeedHex", "moduleWasm", "moduleFormat", "memoryLimit", "heartbeatIntervalMs", "memberTtlMs", "idleWorkersMax"]);
-  const n = obj("nodeAgents", top.nodeAgents, ["count", "disksPerNode", "diskCapacityBytes", "partitionSizeBytes", "partitions"]);
-  const p = obj("ports", top.ports, ["nats", "status", "vdfMetrics", "cuHttp", "cuGrpc"]);
+  const n = obj("nodeAgents", top.nodeAgents, ["count", "disksPerNode", "diskCapacityBytes", "partitionSizeBytes", "partitions", "randomxMode", "recallRangeChunks", "solutionIntervalMs"]);
+  const p = obj("ports", top.ports, ["nats", "status", "weave", "vdfMetrics", "cuHttp", "cuGrpc"]);
   const vdfReplicas = int("vdf.replicas", v.replicas, 2, 1, 8);
   const cuReplicas = int("cu.replicas", c.replicas, 2, 1, 8);
   const chain = str("vdf.chain", v.chain, "devnet");
@@ -114,8 +122,12 @@ export function parseDevnetConfig(text: string, configDir: string, cwd: string):
   if (lease.renewMarginMs + 2 * lease.renewIntervalMs > lease.leaseDurationMs) {
     throw new DevnetConfigError("vdf.leaseDurationMs must exceed vdf.renewMarginMs + 2 * vdf.renewIntervalMs");
   }
-  const partitions = n.partitions ?? [0, 1];
+  const partitions = n.partitions ?? [0, 1, 2, 3];
   if (!Array.isArray(partitions)) throw new DevnetConfigError("nodeAgents.partitions must be a list of partition indices");
+  const randomxMode = n.randomxMode ?? "fast";
+  if (randomxMode !== "light" && randomxMode !== "fast") throw new DevnetConfigError(`nodeAgents.randomxMode must be light or fast, got ${JSON.stringify(randomxMode)}`);
+  const partitionSizeBytes = int("nodeAgents.partitionSizeBytes", n.partitionSizeBytes, 16 * chunkBytes, chunkBytes);
+  if (partitionSizeBytes % chunkBytes !== 0) throw new DevnetConfigError(`nodeAgents.partitionSizeBytes must be a multiple of ${chunkBytes} (one chunk)`);
   return {
     dataDir: resolve(cwd, str("dataDir", top.dataDir, ".devnet")),
     host: str("host", top.host, "127.0.0.1"),
@@ -123,6 +135,7 @@ export function parseDevnetConfig(text: string, configDir: string, cwd: string):
     ports: {
       nats: int("ports.nats", p.nats, 4222, 0, portMax),
       status: int("ports.status", p.status, 8300, 0, portMax),
+      weave: int("ports.weave", p.weave, 1984, 0, portMax),
       vdfMetrics: ports("ports.vdfMetrics", p.vdfMetrics, 9464, vdfReplicas),
       cuHttp: ports("ports.cuHttp", p.cuHttp, 6363, cuReplicas),
       cuGrpc: ports("ports.cuGrpc", p.cuGrpc, 6373, cuReplicas),
@@ -149,8 +162,11 @@ export function parseDevnetConfig(text: string, configDir: string, cwd: string):
       count: int("nodeAgents.count", n.count, 2, 0, 8),
       disksPerNode: int("nodeAgents.disksPerNode", n.disksPerNode, 1, 1, 16),
       diskCapacityBytes: int("nodeAgents.diskCapacityBytes", n.diskCapacityBytes, 64 * 1024 * 1024, 1),
-      partitionSizeBytes: int("nodeAgents.partitionSizeBytes", n.partitionSizeBytes, 32 * 1024 * 1024, 262_144),
+      partitionSizeBytes,
       partitions: partitions.map((x, i) => int(`nodeAgents.partitions[${i}]`, x, 0, 0)),
+      randomxMode,
+      recallRangeChunks: int("nodeAgents.recallRangeChunks", n.recallRangeChunks, 8, 1, partitionSizeBytes / chunkBytes),
+      solutionIntervalMs: int("nodeAgents.solutionIntervalMs", n.solutionIntervalMs, 60_000, 100),
     },
     readyTimeoutMs: int("readyTimeoutMs", top.readyTimeoutMs, 120_000, 1_000),
     stopGraceMs: int("stopGraceMs", top.stopGraceMs, 10_000, 100),

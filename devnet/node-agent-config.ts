@@ -1,14 +1,19 @@
-// The ONE place the devnet knows the node agent's config format (node-agent/config.ts, still moving).
-// Partitions go to local directories through the operator's pure placement function, exactly as the
-// operator places them on nodes' disks; only the disks' origin differs. When node-agent/main.ts does
-// not exist, nodeAgentMain() is undefined and the devnet starts no agent.
-// Still to wire by the node-agent owner: `peers` (the synthetic weave as a chunk source), and the
-// status fields read from the agent's metrics (devnet/status/model.ts: partitions, H1/H2, solutions).
+// The ONE place the devnet knows the node agent's config format (node-agent/config.ts) and the
+// synthetic weave's command line (test/weave/main.ts). Partitions go to local directories through the
+// operator's pure placement function, exactly as the operator places them on nodes' disks; only the
+// disks' origin differs. The weave is every agent's only peer. When node-agent/main.ts does not exist,
+// nodeAgentMain() is undefined and the devnet starts neither agents nor weave.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { place, type Disk } from "../operator/placement/placement.ts";
 import type { DevnetConfig } from "./config.ts";
+import { devnetDifficulty } from "./difficulty.ts";
+
+/** Chunk files hold a whole devnet partition (a few chunks): one file per module. */
+const chunksPerFileMin = 1;
+/** Bytes per chunk (partitions are whole chunks). */
+const chunkBytes = 262_144;
 
 export interface NodeAgentPlan {
   readonly name: string;
@@ -17,6 +22,35 @@ export interface NodeAgentPlan {
   /** The agent's config file contents (JSON is valid YAML). */
   readonly configText: string;
   readonly metricsPort: number;
+  readonly adminPort: number;
+}
+
+export interface NodeAgentPlanInput {
+  readonly config: DevnetConfig;
+  readonly natsUrl: string;
+  readonly weaveUrl: string;
+  readonly iterationsPerCheckpoint: number;
+  /** Already resolved (no port 0), one per agent. */
+  readonly metricsPorts: readonly number[];
+  readonly adminPorts: readonly number[];
+}
+
+/**
+ * Every partition is mined up to this bound: all of them are minable (p <= PUB / size - 1) and the
+ * second recall range always lands in a partition some agent stores.
+ */
+export function partitionUpperBoundOf(config: DevnetConfig): bigint {
+  return BigInt(Math.max(-1, ...config.nodeAgents.partitions) + 1) * BigInt(config.nodeAgents.partitionSizeBytes);
+}
+
+/** test/weave/main.ts arguments: a deterministic weave at least as large as every partition. */
+export function weaveArgs(config: DevnetConfig, port: number): string[] {
+  return ["--label", `arkube-devnet-${config.vdf.chain}`, "--host", config.host, "--port", String(port), "--min-weave-bytes", partitionUpperBoundOf(config).toString()];
+}
+
+export function miningDifficultyOf(config: DevnetConfig): bigint {
+  const n = config.nodeAgents;
+  return devnetDifficulty({ partitions: n.partitions.length, recallRangeChunks: n.recallRangeChunks, stepMs: config.vdf.targetStepMs, solutionIntervalMs: n.solutionIntervalMs });
 }
 
 /** node-agent/main.ts if it exists, else undefined (devnet then runs without storage/mining). */
@@ -25,9 +59,11 @@ export function nodeAgentMain(repoRoot: string): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** Pure: one plan per agent; `metricsPorts[i]` already resolved (no port 0). */
-export function planNodeAgents(config: DevnetConfig, natsUrl: string, iterationsPerCheckpoint: number, metricsPorts: readonly number[]): NodeAgentPlan[] {
+/** Pure: one plan per agent. */
+export function planNodeAgents(input: NodeAgentPlanInput): NodeAgentPlan[] {
+  const { config, natsUrl, iterationsPerCheckpoint, metricsPorts, adminPorts } = input;
   const n = config.nodeAgents;
+  const difficulty = miningDifficultyOf(config).toString();
   const nodes = Array.from({ length: n.count }, (_, i) => `node-${i}`);
   const disks: Disk[] = nodes.flatMap((node) =>
     Array.from({ length: n.disksPerNode }, (_, d) => ({ node, path: join(config.dataDir, "disks", node, `disk-${d}`), capacityBytes: n.diskCapacityBytes })),
@@ -45,13 +81,28 @@ export function planNodeAgents(config: DevnetConfig, natsUrl: string, iterations
       partitionSizeBytes: String(n.partitionSizeBytes),
       dataRoots: diskDirs,
       modules,
-      peers: [],
-      randomxMode: "light",
-      mining: { enabled: true, chain: config.vdf.chain, iterationsPerCheckpoint, genesisOutputHex: "00".repeat(32), replica: "devnet" },
-      adminPort: 0,
+      peers: [input.weaveUrl],
+      // The synthetic weave follows the post-2.5 rules whatever its heights.
+      proofRules: "head",
+      randomxMode: n.randomxMode,
+      // Real spora_2_6 (360 programs); one packing thread leaves the second core to the VDF leader.
+      packing: { programCount: 360, threads: 1 },
+      storage: { chunksPerFile: Math.max(chunksPerFileMin, n.partitionSizeBytes / chunkBytes) },
+      mining: {
+        enabled: true,
+        chain: config.vdf.chain,
+        iterationsPerCheckpoint,
+        genesisOutputHex: "00".repeat(32),
+        difficulty,
+        recallRangeChunks: n.recallRangeChunks,
+        partitionUpperBound: partitionUpperBoundOf(config).toString(),
+        // One replica: agents compute each other's H2 for range-2 chunks they do not hold.
+        replica: "devnet",
+      },
+      adminPort: adminPorts[i] ?? 0,
       adminHost: config.host,
       metricsPort: metricsPorts[i] ?? 0,
     };
-    return { name: `node-agent-${i}`, diskDirs, configText: JSON.stringify(agent, null, 2), metricsPort: metricsPorts[i] ?? 0 };
+    return { name: `node-agent-${i}`, diskDirs, configText: JSON.stringify(agent, null, 2), metricsPort: metricsPorts[i] ?? 0, adminPort: adminPorts[i] ?? 0 };
   });
 }

@@ -4,11 +4,18 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { DevnetConfig } from "./config.ts";
-import { planNodeAgents } from "./node-agent-config.ts";
+import { planNodeAgents, weaveArgs } from "./node-agent-config.ts";
 
-export type ComponentKind = "nats" | "vdf" | "cu" | "node-agent";
+export type ComponentKind = "nats" | "vdf" | "weave" | "cu" | "node-agent";
 
-export type Readiness = { readonly type: "nats"; readonly url: string } | { readonly type: "http"; readonly url: string };
+/**
+ * nats: a client connects; http: GET answers 2xx; line: the component printed a JSON line with this
+ * `event` to its log (after it started) whose `url` is `url` (the weave prints it once it serves).
+ */
+export type Readiness =
+  | { readonly type: "nats"; readonly url: string }
+  | { readonly type: "http"; readonly url: string }
+  | { readonly type: "line"; readonly event: string; readonly url: string };
 
 export interface ComponentSpec {
   readonly name: string;
@@ -24,17 +31,19 @@ export interface ComponentSpec {
   readonly gating: boolean;
   /** Prometheus text endpoint the status aggregator scrapes. */
   readonly metricsUrl: string | undefined;
-  /** Base URL of the ao SU/CU routes (compute pods only). */
+  /** Base URL of the ao SU/CU routes (compute pods), the admin API (node agents), the weave's HTTP API. */
   readonly apiUrl: string | undefined;
 }
 
 export interface ResolvedPorts {
   readonly nats: number;
   readonly status: number;
+  readonly weave: number;
   readonly vdfMetrics: readonly number[];
   readonly cuHttp: readonly number[];
   readonly cuGrpc: readonly number[];
   readonly nodeAgentMetrics: readonly number[];
+  readonly nodeAgentAdmin: readonly number[];
 }
 
 export interface PlanInput {
@@ -78,11 +87,16 @@ export function planComponents(input: PlanInput): ComponentSpec[] {
     specs.push({ name: `vdf-${i}`, kind: "vdf", bin: input.nodeBin, args: tsNode("vdf/main.ts", path), configFile: { path, text: stringify(vdfConfig(input, i, natsUrl)) }, dirs: [], ready: { type: "http", url: metricsUrl }, gating: true, metricsUrl, apiUrl: undefined });
   }
   if (input.nodeAgentMain !== undefined && config.nodeAgents.count > 0) {
-    for (const agent of planNodeAgents(config, natsUrl, input.iterationsPerCheckpoint, ports.nodeAgentMetrics)) {
+    // The synthetic weave is the agents' only peer: it starts (and is waited for) before them.
+    const weaveUrl = `http://${config.host}:${ports.weave}`;
+    const weaveArgv = ["--import", "tsx", join(input.repoRoot, "test", "weave", "main.ts"), ...weaveArgs(config, ports.weave)];
+    specs.push({ name: "weave", kind: "weave", bin: input.nodeBin, args: weaveArgv, configFile: undefined, dirs: [], ready: { type: "line", event: "weave_server_ready", url: weaveUrl }, gating: true, metricsUrl: undefined, apiUrl: weaveUrl });
+    for (const agent of planNodeAgents({ config, natsUrl, weaveUrl, iterationsPerCheckpoint: input.iterationsPerCheckpoint, metricsPorts: ports.nodeAgentMetrics, adminPorts: ports.nodeAgentAdmin })) {
       const path = join(configDir, `${agent.name}.yaml`);
       const metricsUrl = `http://${config.host}:${agent.metricsPort}/metrics`;
-      // Not gating: the agent's config is not final and it has no weave to sync from yet.
-      specs.push({ name: agent.name, kind: "node-agent", bin: input.nodeBin, args: ["--import", "tsx", input.nodeAgentMain, "--config", path], configFile: { path, text: agent.configText }, dirs: agent.diskDirs, ready: { type: "http", url: metricsUrl }, gating: false, metricsUrl, apiUrl: undefined });
+      // Gating: the exporter answers before the RandomX dataset is built, so this bounds only the
+      // process start; packing and mining progress are shown on the status page.
+      specs.push({ name: agent.name, kind: "node-agent", bin: input.nodeBin, args: ["--import", "tsx", input.nodeAgentMain, "--config", path], configFile: { path, text: agent.configText }, dirs: agent.diskDirs, ready: { type: "http", url: metricsUrl }, gating: true, metricsUrl, apiUrl: `http://${config.host}:${agent.adminPort}` });
     }
   }
   for (let i = 0; i < config.cu.replicas; i++) {

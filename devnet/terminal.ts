@@ -17,6 +17,12 @@ export function formatEvent(record: LogRecord, nowMs: number): string {
   return [time, record.event, ...fields].join(" ");
 }
 
+function storageLine(st: DevnetStatus["storage"]): string {
+  const stored = st.partitions.reduce((a, p) => a + p.stored, 0);
+  const slots = st.partitions.reduce((a, p) => a + p.slots, 0);
+  return `  storage ${st.partitions.length} partitions  packed ${stored}/${slots}  H1 ${st.h1PerSecond.toFixed(1)}/s  H2 ${st.h2PerSecond.toFixed(1)}/s  solutions ${st.solutionsPublished}`;
+}
+
 export function renderView(s: DevnetStatus): string[] {
   const comps = s.components.map((c) => `${c.name}:${c.state === "up" ? "up" : c.state.toUpperCase()}`).join(" ");
   const v = s.vdf;
@@ -28,7 +34,7 @@ export function renderView(s: DevnetStatus): string[] {
     `  vdf step ${v.step ?? "-"}  ${v.stepsPerSecond.toFixed(2)} steps/s  leader ${v.leader ?? "-"} (term ${v.term ?? "-"})`,
     `  compute ${pods || "-"}  processes ${p.total} (${p.hot} hot, ${p.cold} cold)`,
   ];
-  if (s.storage.available) lines.push(`  storage ${s.storage.partitions.length} partitions  H1 ${s.storage.h1PerSecond.toFixed(1)}/s  H2 ${s.storage.h2PerSecond.toFixed(1)}/s  solutions ${s.storage.solutions}`);
+  if (s.storage.available) lines.push(storageLine(s.storage));
   return lines;
 }
 

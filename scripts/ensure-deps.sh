@@ -5,8 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages: librandomx-dev is the test-only reference for the `standard` RandomX config,
-# nats-server is the real NATS the services and tests run against.
-apt_packages=(librandomx-dev nats-server)
+# nats-server is the real NATS the services and tests run against, chromium is the headless browser the
+# status page test (test/devnet/page.test.ts) drives through playwright-core (which never downloads one).
+apt_packages=(librandomx-dev nats-server chromium)
 
 need_apt=()
 for pkg in "${apt_packages[@]}"; do

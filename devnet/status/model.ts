@@ -1,6 +1,9 @@
 // Pure status model: what the status page, /api/status and the terminal view show. Fed by the
 // collector (VDF steps from NATS, metrics scrapes, component lifecycle); time is always passed in.
 import { sumOf, type Sample } from "./prometheus.ts";
+import { StorageView, type ModuleCount, type SolutionSummary, type StorageStatus } from "./storage.ts";
+
+export type { PartitionStatus, StorageStatus, SolutionSummary, NodeMiningStatus } from "./storage.ts";
 
 /** Steps per second and messages per second average over this window. */
 export const rateWindowMs = 10_000;
@@ -25,12 +28,6 @@ export interface ComputePodStatus {
   readonly evaluatedTotal: number;
 }
 
-export interface PartitionStatus {
-  readonly node: string;
-  readonly partition: string;
-  readonly packedRatio: number;
-}
-
 export interface DevnetStatus {
   readonly ready: boolean;
   readonly startedAtMs: number;
@@ -39,8 +36,8 @@ export interface DevnetStatus {
   readonly components: readonly ComponentStatus[];
   readonly vdf: { readonly chain: string; readonly step: number | null; readonly leader: string | null; readonly term: number | null; readonly stepsPerSecond: number; readonly lastStepAgeMs: number | null; readonly iterationsPerCheckpoint: number };
   readonly compute: { readonly pods: readonly ComputePodStatus[]; readonly demoProcessId: string | null; readonly processes: { readonly total: number; readonly hot: number; readonly cold: number } };
-  /** Filled from node-agent metrics; `available` false while no node agent runs. */
-  readonly storage: { readonly available: boolean; readonly partitions: readonly PartitionStatus[]; readonly h1PerSecond: number; readonly h2PerSecond: number; readonly solutions: number };
+  /** Filled from node agents (metrics, admin API, solutions subject); `available` false while none runs. */
+  readonly storage: StorageStatus;
 }
 
 interface PodScrape {
@@ -55,7 +52,7 @@ export class StatusModel {
   private step: { step: number; leader: string; term: number; atMs: number } | undefined;
   private readonly stepTimesMs: number[] = [];
   private readonly pods = new Map<string, PodScrape>();
-  private readonly agents = new Map<string, readonly Sample[]>();
+  private readonly storageView = new StorageView();
   private demoProcessId: string | null = null;
   private statusUrl = "";
 
@@ -94,8 +91,16 @@ export class StatusModel {
     this.pods.set(name, pod);
   }
 
-  onNodeAgentScrape(name: string, samples: readonly Sample[]): void {
-    this.agents.set(name, samples);
+  onNodeAgentScrape(name: string, samples: readonly Sample[], nowMs: number): void {
+    this.storageView.onMetrics(name, samples, nowMs);
+  }
+
+  onNodeAgentModules(name: string, modules: ModuleCount[]): void {
+    this.storageView.onModules(name, modules);
+  }
+
+  onSolution(s: SolutionSummary): void {
+    this.storageView.onSolution(s);
   }
 
   snapshot(nowMs: number): DevnetStatus {
@@ -124,28 +129,8 @@ export class StatusModel {
         iterationsPerCheckpoint: this.base.iterationsPerCheckpoint,
       },
       compute: { pods, demoProcessId: this.demoProcessId, processes: { total: this.base.knownProcesses, hot, cold: this.base.knownProcesses - hot } },
-      storage: this.storage(up),
+      storage: this.storageView.snapshot(up),
     };
-  }
-
-  private storage(up: ReadonlySet<string>): DevnetStatus["storage"] {
-    const live = [...this.agents.entries()].filter(([name]) => up.has(name));
-    const partitions: PartitionStatus[] = [];
-    let h1 = 0;
-    let h2 = 0;
-    let solutions = 0;
-    for (const [node, samples] of live) {
-      for (const s of samples) {
-        if (s.name === "arkube_packing_progress_ratio") partitions.push({ node, partition: s.labels.partition ?? "?", packedRatio: s.value });
-        if (s.name === "arkube_mining_hashes_per_second") {
-          const kind = (s.labels.kind ?? s.labels.type ?? s.labels.hash ?? "").toLowerCase();
-          if (kind === "h2") h2 += s.value;
-          else h1 += s.value;
-        }
-      }
-      solutions += sumOf(samples, "arkube_mining_solutions") ?? 0;
-    }
-    return { available: live.length > 0, partitions, h1PerSecond: h1, h2PerSecond: h2, solutions };
   }
 }
 

@@ -1,7 +1,14 @@
 // The pure parts of the status view: Prometheus parsing, the model's rates and head tracking, the
-// difficulty choice and the terminal rendering.
+// difficulty choice and the terminal rendering. The storage part is fed what the node agent's own
+// AgentMetrics exports through the real Prometheus exporter, so a renamed metric fails here.
 import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
+import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { AgentMetrics } from "../../node-agent/metrics.ts";
+import { modulesOf, solutionSummaryOf } from "../../devnet/status/storage.ts";
 import { devnetIterationsMin, pickIterations } from "../../devnet/calibrate.ts";
 import { StatusModel } from "../../devnet/status/model.ts";
 import { parsePrometheus, sumOf } from "../../devnet/status/prometheus.ts";
@@ -62,5 +69,59 @@ describe("status", () => {
     assert.equal(pickIterations(1_000_000, 20_000, 100, alone), devnetIterationsMin);
     // Two cores, a leader and three verifiers: each step may cost half as much.
     assert.equal(pickIterations(100, 20_000, 1000, { cores: 2, stepComputers: 4 }), 100_000);
+  });
+
+  it("shows packing, per-partition hash rates and solutions from the node agent's real exporter", async () => {
+    let nowMs = 0;
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ readers: [exporter] });
+    const metrics = new AgentMetrics(provider.getMeter("test"), () => nowMs);
+    const server: Server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)).text();
+    try {
+      metrics.setProgressSource(() => ({ storedChunks: 12, targetChunks: 32 }));
+      nowMs = 1000;
+      metrics.chunksStored(0, 10);
+      metrics.chunksStored(2, 2);
+      metrics.hashed("h1", 0, 80);
+      metrics.hashed("h2", 0, 40);
+      metrics.hashed("h1", 2, 8);
+      metrics.solutionFound("h2");
+      const m = model();
+      m.setComponents([{ name: "node-agent-0", kind: "node-agent", pid: 2, state: "up", exit: undefined, logPath: "/l" }]);
+      m.onNodeAgentScrape("node-agent-0", parsePrometheus(await scrape()), 1000);
+      metrics.hashed("h1", 0, 160);
+      metrics.hashed("h2", 0, 80);
+      m.onNodeAgentScrape("node-agent-0", parsePrometheus(await scrape()), 3000);
+      m.onNodeAgentModules("node-agent-0", modulesOf({ node: "node-0", modules: [{ partition: 0, dir: "/a", slots: 16, stored: 10 }, { partition: 2, dir: "/b", slots: 16, stored: 2 }, { bad: 1 }] }));
+      const solution = Buffer.from(JSON.stringify({ v: 1, kind: "h2", chain: "devnet", step: 77, partition: 2, foundBy: "node-0", h2By: "node-1" }));
+      m.onSolution(solutionSummaryOf(solution, 3000)!);
+      assert.equal(solutionSummaryOf(Buffer.from("not json"), 0), undefined);
+      const st = m.snapshot(3000).storage;
+      assert.equal(st.available, true);
+      assert.equal(st.packed, false);
+      assert.equal(st.nodes[0]!.packedRatio, 12 / 32);
+      assert.equal(st.nodes[0]!.chunksPerSecond, 1.2);
+      assert.equal(st.nodes[0]!.etaSeconds, 20 / 1.2);
+      assert.equal(st.solutions, 1);
+      assert.deepEqual(st.partitions.map((p) => [p.partition, p.stored, p.slots, p.packedRatio]), [[0, 10, 16, 10 / 16], [2, 2, 16, 2 / 16]]);
+      assert.equal(st.partitions[0]!.etaSeconds, 6 / 1.2);
+      assert.equal(st.partitions[0]!.h1PerSecond, 80);
+      assert.equal(st.partitions[0]!.h2PerSecond, 40);
+      assert.equal(st.partitions[1]!.h1PerSecond, 0);
+      assert.equal(st.h1PerSecond, (80 + 160 + 8) / 10);
+      assert.equal(st.h2PerSecond, (40 + 80) / 10);
+      assert.equal(st.solutionsPublished, 1);
+      assert.deepEqual(st.recentSolutions[0], { kind: "h2", step: 77, partition: 2, foundBy: "node-0", h2By: "node-1", atMs: 3000 });
+      assert.match(renderView(m.snapshot(3000)).join("\n"), /packed 12\/32 .* solutions 1/);
+      m.onNodeAgentModules("node-agent-0", [{ partition: 0, slots: 16, stored: 16 }, { partition: 2, slots: 16, stored: 16 }]);
+      const done = m.snapshot(3000).storage;
+      assert.equal(done.packed, true);
+      assert.deepEqual(done.partitions.map((p) => p.etaSeconds), [0, 0]);
+    } finally {
+      server.close();
+      await provider.shutdown();
+    }
   });
 });
