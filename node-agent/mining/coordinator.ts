@@ -159,6 +159,8 @@ export class MiningCoordinator {
     }
     if (h1s.size === 0 || this.stale(ctx)) return;
     for (const run of rangeRuns(r2, this.opts.recallRangeChunks, this.opts.partitionSizeBytes)) {
+      // A range can run past the end of the weave (the partition upper bound): no chunk exists there.
+      if (nonceByte(r2, run.firstNonce) >= ctx.upperBound) continue;
       const local = this.opts.local.get(run.partition);
       const task = local !== undefined ? () => this.h2Local(ctx, partition, h0, run, h1s, local) : () => this.h2Remote(ctx, partition, h0, r2, run, h1s);
       this.scheduler.push({ kind: "h2", session: ctx.session, step: ctx.step.step, run: task });
