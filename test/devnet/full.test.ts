@@ -48,11 +48,13 @@ describe("devnet end to end with storage and mining", () => {
     const packed = await d.until("every partition packed", packedTimeoutMs, async () => ((await d.status())?.storage.packed === true ? d.status() : undefined));
     assert.deepEqual(packed.storage.partitions.map((p) => [p.partition, p.stored, p.slots]), [[0, 8, 8], [1, 8, 8]]);
 
-    const found = await d.until("a solution published", solutionTimeoutMs, async () => {
+    // Two sources: the solutions subject (seen at once) and the agent's counter (seen at the next metrics
+    // scrape), so wait for both rather than assume the scrape has caught up.
+    const found = await d.until("a solution published and counted", solutionTimeoutMs, async () => {
       const s = await d.status();
-      return s !== undefined && s.storage.solutionsPublished > 0 && s.storage.h1PerSecond > 0 ? s : undefined;
+      return s !== undefined && s.storage.solutionsPublished > 0 && s.storage.solutions >= 1 && s.storage.h1PerSecond > 0 ? s : undefined;
     });
-    assert.ok(found.storage.solutions >= 1, "the agent counts what it published");
+    assert.ok(found.storage.solutions >= 1 && found.storage.solutionsPublished >= 1);
 
     // Independent check of the first published solution: its bytes from the stream, blocks from the weave.
     const agent = parseConfig(readFileSync(join(d.dataDir, "config", "node-agent-0.yaml"), "utf8"));
