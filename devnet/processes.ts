@@ -115,7 +115,8 @@ async function stopComponent(component: ChildComponent, graceMs: number): Promis
   signalGroup(component.pid, "SIGKILL");
 }
 
-async function exitsWithin(component: ChildComponent, timeoutMs: number): Promise<boolean> {
+/** True when the component exits within `timeoutMs`. */
+export async function exitsWithin(component: Pick<ChildComponent, "exited">, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   const done = await Promise.race([component.exited.then(() => true as const), timedOut]);

@@ -17,21 +17,7 @@ import {
 import { addon } from "../lib/loader.ts";
 import { toNativeError } from "../lib/errors.ts";
 import { fromHex, hex, loadVectors, prngLabel, prngStream } from "./vectors.ts";
-
-interface MiningEntry {
-  index: number;
-  h0_hex: string;
-  partition_number: number;
-  partition_upper_bound: number;
-  recall_range1_start: number;
-  recall_range2_start: number;
-  recall_range2_partition: number;
-  nonce: number;
-  h1_preimage_hex: string;
-  h1_hex: string;
-  h2_preimage_hex: string;
-  h2_hex: string;
-}
+import type { MiningVector as MiningEntry } from "../../test/vectors/checks/mining.ts";
 
 const file = loadVectors<{ prng_prefix: string; vectors: MiningEntry[] }>("mining.json");
 const impls: ShaImplName[] = [

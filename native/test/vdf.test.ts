@@ -18,26 +18,8 @@ import {
 import { addon } from "../lib/loader.ts";
 import { toNativeError } from "../lib/errors.ts";
 import { fromHex, hex, loadVectors } from "./vectors.ts";
+import type { RawVector as RawEntry, StepVector as StepEntry } from "../../test/vectors/checks/vdf.ts";
 
-interface RawEntry {
-  start_salt: number;
-  seed_hex: string;
-  checkpoint_count_arg: number;
-  iterations: number;
-  checkpoints_hex: string[];
-  output_hex: string;
-}
-
-interface StepEntry {
-  step_number: number;
-  prev_output_hex: string;
-  reset_seed_hex?: string;
-  mixed_input_hex?: string;
-  iterations: number;
-  start_salt: number;
-  x_hex: string[];
-  output_hex: string;
-}
 
 const file = loadVectors<{ raw: RawEntry[]; steps: StepEntry[] }>("vdf.json");
 const impls: ShaImplName[] = cpuFeatures().shaNi ? ["ni", "portable"] : ["portable"];

@@ -10,6 +10,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ControlPlaneError } from "./errors.ts";
+import { exitsWithin, isGroupAlive, signalGroup } from "../../devnet/processes.ts";
+
+// Process-group signalling is shared with the devnet supervisor (one implementation).
+export { isGroupAlive };
 
 export const stopGraceMsDefault = 10_000;
 /** After SIGKILL the kernel ends the process at once; this only bounds waiting for the exit event. */
@@ -126,35 +130,6 @@ async function stopComponent(component: Component, graceMs: number): Promise<voi
   }
   // Anything the component forked into its group goes too.
   signalGroup(component.pid, "SIGKILL");
-}
-
-async function exitsWithin(component: Component, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const done = await Promise.race([component.exited.then(() => true as const), timedOut]);
-  clearTimeout(timer);
-  return done;
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch (err) {
-    // ESRCH: the group is already empty, which is the goal.
-    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
-  }
-}
-
-/** True while any process of the group exists (including zombies not yet reaped). */
-export function isGroupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
 }
 
 /** The last lines of a component's log, for error messages. */

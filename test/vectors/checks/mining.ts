@@ -13,7 +13,7 @@ import { checkEntry, type EntryResult, type EntryCheck } from "../report.ts";
 import { field, type CheckContext } from "../context.ts";
 import { prngLabel, prngStream } from "../prng.ts";
 
-interface MiningVector {
+export interface MiningVector {
   index: number;
   vdf_output_hex: string;
   partition_number: number;

@@ -3,7 +3,7 @@ import { vdfChain, vdfMixResetSeed, vdfStep, vdfStepStartSalt, vdfVerifyStep } f
 import { checkEntry, type EntryResult } from "../report.ts";
 import { field } from "../context.ts";
 
-interface RawVector {
+export interface RawVector {
   start_salt: number;
   seed_hex: string;
   checkpoint_count_arg: number;
@@ -12,7 +12,7 @@ interface RawVector {
   output_hex: string;
 }
 
-interface StepVector {
+export interface StepVector {
   step_number: number;
   prev_output_hex: string;
   reset_seed_hex?: string;
