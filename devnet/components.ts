@@ -1,16 +1,13 @@
 // Starting the planned components: config files and directories, the process, its readiness probe,
 // lifecycle events to the log and the status model. Waves of one kind start together (two vdf
 // processes need not wait for each other), waves in plan order; a gating wave is waited for.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ComponentSpec } from "./plan.ts";
-import type { ChildComponent, ProcessGroupSet } from "./processes.ts";
+import { logTail, type ChildComponent, type ProcessGroupSet } from "./processes.ts";
 import { logSizeOf, waitReady } from "./ready.ts";
 import type { ComponentStatus } from "./status/model.ts";
 import type { Logger } from "./terminal.ts";
-
-/** Lines of a component's log shown when it fails. */
-export const logTailLines = 30;
 
 export interface Running {
   readonly spec: ComponentSpec;
@@ -18,14 +15,6 @@ export interface Running {
   /** The log's size at start: a ready line must come after it. */
   readonly logOffset: number;
   ready: boolean;
-}
-
-export function tail(path: string): string {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-logTailLines).join("\n");
-  } catch {
-    return "(no log)";
-  }
 }
 
 /** Consecutive specs of one kind, in plan order. */
@@ -94,7 +83,7 @@ export class ComponentRunner {
   }
 
   private async readyOne(r: Running): Promise<void> {
-    await waitReady(r.child, r.spec.ready, this.opts.readyTimeoutMs, () => tail(r.child.logPath), this.opts.stop, r.logOffset);
+    await waitReady(r.child, r.spec.ready, this.opts.readyTimeoutMs, () => logTail(r.child), this.opts.stop, r.logOffset);
     if (this.opts.stop.aborted) return;
     r.ready = true;
     this.opts.changed();

@@ -7,6 +7,7 @@ export type DevnetErrorCode =
   | "ERR_DEVNET_NOT_READY"
   | "ERR_DEVNET_COMPONENT_EXITED"
   | "ERR_DEVNET_SPAWN"
+  | "ERR_DEVNET_PROCESSES_LEFT"
   | "ERR_DEVNET_AO";
 
 abstract class DevnetError extends Error {
@@ -45,6 +46,14 @@ export class ComponentExitedError extends DevnetError {
 /** A process could not be spawned (missing binary). */
 export class SpawnError extends DevnetError {
   readonly code = "ERR_DEVNET_SPAWN";
+}
+
+/** A process group still existed after SIGKILL and the wait bound; `names` are its components. */
+export class ProcessesLeftError extends DevnetError {
+  readonly code = "ERR_DEVNET_PROCESSES_LEFT";
+  constructor(readonly names: readonly string[]) {
+    super(`still running after SIGKILL: ${names.join(", ")}`);
+  }
 }
 
 /** The compute cluster refused or failed an ao request (spawn, message, result). */

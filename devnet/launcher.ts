@@ -8,7 +8,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { clusterAddress, demoProcessItem, devnetUserSigner, moduleIdOf, onAnyPod, postItem, sendEval, type EvalResult } from "./ao.ts";
 import { calibrate } from "./calibrate.ts";
 import type { DevnetConfig } from "./config.ts";
-import { ComponentNotReadyError, DevnetConfigError } from "./errors.ts";
+import { ComponentNotReadyError, DevnetConfigError, type ProcessesLeftError } from "./errors.ts";
 import { nodeAgentMain } from "./node-agent-config.ts";
 import { ComponentRunner, waves } from "./components.ts";
 import { natsUrlOf, planComponents, type ComponentSpec, type ResolvedPorts } from "./plan.ts";
@@ -89,7 +89,7 @@ export async function runDevnet(opts: LaunchOptions): Promise<void> {
     appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
     terminal.event(record);
   };
-  const procs = new ProcessGroupSet(join(config.dataDir, "run"), join(config.dataDir, "logs"));
+  const procs = new ProcessGroupSet({ runDir: join(config.dataDir, "run"), logDir: join(config.dataDir, "logs") });
   let model: StatusModel | undefined;
   const runner = new ComponentRunner({ procs, logDir: join(config.dataDir, "logs"), readyTimeoutMs: config.readyTimeoutMs, stop: opts.stop, log, changed: () => syncComponents() });
   const syncComponents = (): void => model?.setComponents(runner.status());
@@ -124,7 +124,7 @@ export async function runDevnet(opts: LaunchOptions): Promise<void> {
     runner.stopping = true;
     log({ event: "devnet_stopping" });
     await live?.close();
-    await procs.stopAll(config.stopGraceMs);
+    await procs.stopAll(config.stopGraceMs).catch((err: unknown) => log({ event: "components_not_stopped", names: (err as ProcessesLeftError).names }));
     releaseLock(config.dataDir, process.pid);
     log({ event: "devnet_stopped" });
   }

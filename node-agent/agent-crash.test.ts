@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProcessSet, logTail, type Component } from "../test/k8s/processes.ts";
+import { processSetIn, logTail, type Component } from "../test/k8s/processes.ts";
 import { freePort } from "../test/harness/index.ts";
 import { SyntheticWeave, startWeaveServer, type WeaveServer } from "../test/weave/index.ts";
 import { silentLogger } from "./log.ts";
@@ -24,7 +24,7 @@ describe("agent process killed with SIGKILL during packing", () => {
   let server: WeaveServer;
   const data = tempDir("arkube-agent-crash-");
   const procDir = mkdtempSync(join(tmpdir(), "arkube-agent-procs-"));
-  const procs = new ProcessSet(procDir);
+  const procs = processSetIn(procDir);
   mkdirSync(join(procDir, "logs"));
 
   before(async () => {

@@ -1,5 +1,5 @@
 // Compute pods as separate OS processes (node --import tsx cu/main.ts --config FILE) on one
-// nats-server, sharing its ProcessSet so every pod is killed with the test whatever happens.
+// nats-server, sharing its ProcessGroupSet so every pod is killed with the test whatever happens.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";

@@ -1,11 +1,11 @@
 // A real nats-server with JetStream for cu tests: a free loopback port, a temporary store directory,
-// readiness by connecting, and cleanup through test/k8s's ProcessSet (process group + watchdog).
+// readiness by connecting, and cleanup through the devnet's ProcessGroupSet (process group + watchdog).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { logTail, ProcessSet, type Component } from "../k8s/processes.ts";
+import { logTail, processSetIn, type ProcessGroupSet, type Component } from "../k8s/processes.ts";
 
 export const natsServerBin = process.env.ARKUBE_NATS_SERVER ?? "/usr/sbin/nats-server";
 const readyTimeoutMs = 10_000;
@@ -15,7 +15,7 @@ const stopGraceMs = 5_000;
 export interface NatsServer {
   readonly url: string;
   readonly dir: string;
-  readonly processes: ProcessSet;
+  readonly processes: ProcessGroupSet;
   readonly component: Component;
   connect(name?: string): Promise<NatsConnection>;
   stop(): Promise<void>;
@@ -48,12 +48,12 @@ async function waitReady(url: string, component: Component): Promise<void> {
   }
 }
 
-/** Starts nats-server -js. The ProcessSet may be shared with other processes the test starts. */
+/** Starts nats-server -js. The ProcessGroupSet may be shared with other processes the test starts. */
 export async function startNats(): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), "arkube-cu-nats-"));
   const logs = join(dir, "logs");
   mkdirSync(logs);
-  const processes = new ProcessSet(dir);
+  const processes = processSetIn(dir);
   const port = await freePort();
   const url = `nats://127.0.0.1:${port}`;
   const component = processes.start("nats", natsServerBin, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(dir, "js")], logs);

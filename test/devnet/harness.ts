@@ -2,11 +2,12 @@
 // (devnet/main.ts up, own process group), observed through its status API and lock file, and always
 // cleaned up: SIGTERM, then SIGKILL to every process group it recorded, then the temp dir.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { isGroupAlive } from "../../devnet/processes.ts";
 import type { DevnetStatus } from "../../devnet/status/model.ts";
 
 export const repoRoot = new URL("../..", import.meta.url).pathname;
@@ -92,11 +93,11 @@ export class DevnetUnderTest {
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
+/** `ps` lines (pid, pgid, state, command) of every process still in one of the groups `pgids`; "" when none. */
+export function groupsLeft(pgids: readonly number[]): string {
+  const left = pgids.filter(isGroupAlive);
+  if (left.length === 0) return "";
+  // Components are session leaders (setsid), so their session id is the group id `ps -g` selects by.
+  const ps = spawnSync("ps", ["-o", "pid=,pgid=,stat=,etime=,args=", "-g", left.join(",")], { encoding: "utf8" });
+  return `groups ${left.join(", ")} alive:\n${ps.stdout || ps.stderr}`;
 }

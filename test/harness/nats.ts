@@ -1,11 +1,11 @@
 // A real nats-server (JetStream on, loopback, free port) for integration tests. The server and anything a
-// test starts alongside it (vdf processes) live in one ProcessSet from test/k8s, so they share its
+// test starts alongside it (vdf processes) live in one ProcessGroupSet (devnet/processes.ts), so they share its
 // three-layer cleanup (stopAll, exit handler, watchdog that outlives a SIGKILLed test runner).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProcessSet, logTail, type Component } from "../k8s/processes.ts";
+import { processSetIn, logTail, type Component } from "../k8s/processes.ts";
 
 export const natsServerBinDefault = "/usr/sbin/nats-server";
 export const natsReadyTimeoutMsDefault = 15_000;
@@ -49,7 +49,7 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
   const dir = mkdtempSync(join(tmpdir(), "arkube-nats-"));
   const logDir = join(dir, "logs");
   mkdirSync(logDir);
-  const procs = new ProcessSet(dir);
+  const procs = processSetIn(dir);
   const stopGraceMs = opts.stopGraceMs ?? natsStopGraceMsDefault;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= procs.stopAll(stopGraceMs));

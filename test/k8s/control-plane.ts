@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { generatePki, readClientTls, type Pki } from "./certs.ts";
 import { ControlPlaneError } from "./errors.ts";
 import { kubeRequest, probe, type ClientTls, type KubeRequest, type KubeResponse } from "./kube-http.ts";
-import { logTail, ProcessSet, stopGraceMsDefault, type Component } from "./processes.ts";
+import { logTail, processSetIn, type ProcessGroupSet, stopGraceMsDefault, type Component } from "./processes.ts";
 
 export interface ControlPlaneTimeouts {
   etcdReadyTimeoutMs: number;
@@ -85,7 +85,7 @@ interface Layout {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const timeouts = { ...controlPlaneTimeoutsDefault, ...opts.timeouts };
   const dir = mkdtempSync(join(tmpdir(), "arkube-k8s-"));
-  const procs = new ProcessSet(dir);
+  const procs = processSetIn(dir);
   try {
     const layout = await prepare(dir, opts);
     const tls = readClientTls(layout.pki);
@@ -101,7 +101,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
 }
 
-function controlPlaneHandle(procs: ProcessSet, layout: Layout, tls: ClientTls, stopGraceMs: number): ControlPlane {
+function controlPlaneHandle(procs: ProcessGroupSet, layout: Layout, tls: ClientTls, stopGraceMs: number): ControlPlane {
   let stopping: Promise<void> | undefined;
   return {
     server: layout.server,
@@ -127,7 +127,7 @@ async function prepare(dir: string, opts: ControlPlaneOptions): Promise<Layout> 
   return { dir, logDir, pki, kubeconfigPath, ports, server };
 }
 
-async function startEtcd(procs: ProcessSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
+async function startEtcd(procs: ProcessGroupSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
   const client = `http://127.0.0.1:${l.ports.etcdClient}`;
   const peer = `http://127.0.0.1:${l.ports.etcdPeer}`;
   // Plain HTTP is fine: etcd listens on loopback only and lives as long as the test.
@@ -150,7 +150,7 @@ async function startEtcd(procs: ProcessSet, binDir: string, l: Layout, t: Contro
 }
 
 async function startApiserver(
-  procs: ProcessSet, binDir: string, l: Layout, tls: ClientTls, t: ControlPlaneTimeouts,
+  procs: ProcessGroupSet, binDir: string, l: Layout, tls: ClientTls, t: ControlPlaneTimeouts,
 ): Promise<void> {
   const apiserver = procs.start("kube-apiserver", join(binDir, "kube-apiserver"), [
     `--etcd-servers=http://127.0.0.1:${l.ports.etcdClient}`,
@@ -179,7 +179,7 @@ async function startApiserver(
   });
 }
 
-async function startControllerManager(procs: ProcessSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
+async function startControllerManager(procs: ProcessGroupSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
   const kcm = procs.start("kube-controller-manager", join(binDir, "kube-controller-manager"), [
     `--kubeconfig=${l.kubeconfigPath}`,
     "--bind-address=127.0.0.1",
@@ -196,7 +196,7 @@ async function startControllerManager(procs: ProcessSet, binDir: string, l: Layo
   await waitForHealthz(kcm, `https://127.0.0.1:${l.ports.controllerManager}/healthz`, t.controllerManagerReadyTimeoutMs);
 }
 
-async function startScheduler(procs: ProcessSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
+async function startScheduler(procs: ProcessGroupSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
   const scheduler = procs.start("kube-scheduler", join(binDir, "kube-scheduler"), [
     `--kubeconfig=${l.kubeconfigPath}`,
     "--bind-address=127.0.0.1",
@@ -208,7 +208,7 @@ async function startScheduler(procs: ProcessSet, binDir: string, l: Layout, t: C
   await waitForHealthz(scheduler, `https://127.0.0.1:${l.ports.scheduler}/healthz`, t.schedulerReadyTimeoutMs);
 }
 
-async function startKwok(procs: ProcessSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
+async function startKwok(procs: ProcessGroupSet, binDir: string, l: Layout, t: ControlPlaneTimeouts): Promise<void> {
   // An explicit (empty) config keeps kwok from reading ~/.kwok/kwok.yaml: same behaviour on every machine.
   const configPath = join(l.dir, "kwok.yaml");
   writeFileSync(configPath, "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n");
