@@ -4,9 +4,28 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse } from "yaml";
+import { cuPodSelectorDefault } from "../operator/aoprocess/controller.ts";
 import { toBase64Url } from "../protocol/ao/index.ts";
 import { ConfigError } from "./errors.ts";
 import type { ModuleEntry } from "./evaluator/messages.ts";
+
+/**
+ * Where the pod learns who is alive and who owns a process. `nats-kv`: heartbeats in a KV bucket and
+ * rendezvous hashing (no Kubernetes). `kubernetes`: the Ready cu pods and the operator's AOProcess
+ * assignment (cluster/kube-membership.ts).
+ */
+export type MembershipConfig =
+  | { readonly type: "nats-kv" }
+  | {
+      readonly type: "kubernetes";
+      readonly namespace: string;
+      /** The operator's --cu-pod-selector. */
+      readonly podSelector: string;
+      /** Container port names of the HTTP and gRPC servers in the cu pod spec. */
+      readonly ports: { readonly http: string; readonly grpc: string };
+      /** A kubeconfig file; absent: the in-cluster service account (or KUBECONFIG / ~/.kube/config). */
+      readonly kubeconfig: string | undefined;
+    };
 
 export interface CuConfig {
   readonly nats: { readonly url: string; readonly replicas: number };
@@ -23,6 +42,8 @@ export interface CuConfig {
   readonly blockHeight: number;
   readonly modules: readonly ModuleEntry[];
   readonly checkpointCacheDir: string | undefined;
+  /** Absent: nats-kv. */
+  readonly membership?: MembershipConfig;
   readonly bounds: {
     readonly hotBytesMax: number;
     readonly hotProcessesMax: number;
@@ -98,6 +119,22 @@ function moduleFrom(raw: unknown, baseDir: string): ModuleEntry {
   };
 }
 
+function membershipFrom(raw: Raw, baseDir: string): MembershipConfig {
+  const type = raw.type ?? "nats-kv";
+  if (type === "nats-kv") return { type };
+  if (type !== "kubernetes") throw new ConfigError(`membership.type must be "nats-kv" or "kubernetes", got ${JSON.stringify(type)}`);
+  const ports = section(raw, "ports");
+  const kubeconfig = raw.kubeconfig;
+  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || kubeconfig === "")) throw new ConfigError("membership.kubeconfig must be a non-empty string");
+  return {
+    type,
+    namespace: str(raw, "namespace"),
+    podSelector: str(raw, "podSelector", cuPodSelectorDefault),
+    ports: { http: str(ports, "http", "http"), grpc: str(ports, "grpc", "grpc") },
+    kubeconfig: kubeconfig === undefined ? undefined : resolve(baseDir, kubeconfig),
+  };
+}
+
 export function parseConfig(text: string, baseDir: string): CuConfig {
   const raw = (parse(text) ?? {}) as Raw;
   const nats = section(raw, "nats");
@@ -120,6 +157,7 @@ export function parseConfig(text: string, baseDir: string): CuConfig {
     blockHeight: num(raw, "blockHeight", 0),
     modules: modules.map((m) => moduleFrom(m, baseDir)),
     checkpointCacheDir: typeof cacheDir === "string" ? resolve(baseDir, cacheDir) : undefined,
+    membership: membershipFrom(section(raw, "membership"), baseDir),
     bounds: {
       hotBytesMax: num2("hotBytesMax"),
       hotProcessesMax: num2("hotProcessesMax"),

@@ -7,7 +7,9 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { ed25519PrivateKeyFromSeed, ownerAddress, signerFromPrivateKey } from "../protocol/ao/index.ts";
 import { cuRoutes, type CuRoutes } from "./api/routes.ts";
 import { startGrpcServer } from "./cluster/grpc.ts";
+import { KubernetesMembership } from "./cluster/kube-membership.ts";
 import { NatsKvMembership, type Membership } from "./cluster/membership.ts";
+import type { Member } from "./cluster/ring.ts";
 import { ClusterCompute } from "./cluster/router.ts";
 import { KvResultStore, ObjectCheckpointStore } from "./compute/nats-stores.ts";
 import { ComputeService } from "./compute/service.ts";
@@ -36,6 +38,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
     server.once("error", reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+function joinMembership(config: CuConfig, nc: NatsConnection, self: Member, logger: Logger): Promise<Membership> {
+  const m = config.membership ?? { type: "nats-kv" };
+  if (m.type === "nats-kv") return NatsKvMembership.join(nc, self, config.bounds, logger, config.nats.replicas);
+  return KubernetesMembership.start(self, m, logger);
 }
 
 export async function startCuNode(config: CuConfig, logger: Logger): Promise<CuNode> {
@@ -79,7 +87,7 @@ export async function startCuNode(config: CuConfig, logger: Logger): Promise<CuN
   const port = await listen(server, config.http.host, config.http.port);
   const url = `http://${config.http.host}:${port}`;
   const self = { id: config.podId, grpcAddress: config.grpc.advertise ?? `${config.grpc.host}:${grpc.port}`, httpUrl: url };
-  const membership = await NatsKvMembership.join(nc, self, bounds, logger, replicas);
+  const membership = await joinMembership(config, nc, self, logger);
   const router = new ClusterCompute({ local: service, membership, bounds, logger });
   const messenger = new Messenger({
     nc,

@@ -1,17 +1,26 @@
-// Which compute pods are alive. Membership is an interface because its source differs by environment:
-// in Kubernetes the operator's AOProcess assignment will provide it; without Kubernetes each pod
-// heartbeats into a NATS KV bucket whose max_age expires the key of a pod that stopped (or was killed).
+// Which compute pods are alive and which one owns a process. Membership is an interface because its
+// source differs by environment: in Kubernetes the operator's AOProcess assignment and the Ready cu pods
+// provide it (kube-membership.ts); without Kubernetes each pod heartbeats into a NATS KV bucket whose
+// max_age expires the key of a pod that stopped (or was killed), and ownership is rendezvous hashing.
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { sameMembers, type Member } from "./ring.ts";
+import { ownerOf, sameMembers, type Member } from "./ring.ts";
 
 export interface Membership {
   readonly self: Member;
-  /** The current live view (always includes self while running). */
+  /**
+   * The current live view. The NATS KV source always includes self; the Kubernetes source includes
+   * self only while its pod is Ready and not terminating (as the operator sees it).
+   */
   members(): readonly Member[];
-  /** Called with the new view whenever it changes; returns an unsubscribe function. */
+  /** The member that owns `processId` in the current view; undefined when there is none. */
+  ownerOf(processId: string): Member | undefined;
+  /**
+   * Called with the new view whenever members or ownership may have changed (a pod came or went, an
+   * AOProcess was reassigned); returns an unsubscribe function.
+   */
   onChange(listener: (members: readonly Member[]) => void): () => void;
   /** Leaves the group (others stop routing here once they see it) and stops heartbeating. */
   close(): Promise<void>;
@@ -64,6 +73,10 @@ export class NatsKvMembership implements Membership {
 
   members(): readonly Member[] {
     return this.view;
+  }
+
+  ownerOf(processId: string): Member | undefined {
+    return ownerOf(processId, this.view);
   }
 
   onChange(listener: (members: readonly Member[]) => void): () => void {

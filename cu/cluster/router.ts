@@ -1,5 +1,6 @@
 // One system image: any pod answers for any process. A stored result is served from the shared store;
-// anything that needs evaluation goes to the owner (rendezvous hash over the live members) over gRPC.
+// anything that needs evaluation goes to the owner (as the membership says: rendezvous hashing over the
+// NATS KV heartbeats, or the operator's AOProcess assignment in Kubernetes) over gRPC.
 // An unreachable owner (killed, not yet expired from the membership) is covered by evaluating here:
 // evaluation is deterministic and results, outbox items and assignments are idempotent, so two pods
 // briefly evaluating the same process produce the same bytes, never a second application.
@@ -10,7 +11,7 @@ import { OwnerUnreachableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { PeerClient } from "./grpc.ts";
 import type { Membership } from "./membership.ts";
-import { ownerOf, type Member } from "./ring.ts";
+import type { Member } from "./ring.ts";
 
 export interface RouterBounds {
   /** Deadline of one forwarded request (the owner may need a cold start and a replay). */
@@ -44,8 +45,9 @@ export class ClusterCompute implements Compute {
     return this.deps.local.log;
   }
 
+  /** With no member at all (a Kubernetes pod before it is Ready) this pod evaluates itself. */
   ownerOf(processId: string): Member {
-    return ownerOf(processId, this.deps.membership.members()) ?? this.deps.membership.self;
+    return this.deps.membership.ownerOf(processId) ?? this.deps.membership.self;
   }
 
   async resultAt(processId: string, nonce: number): Promise<StoredResult> {
@@ -146,7 +148,9 @@ export class ClusterCompute implements Compute {
     }
     const self = this.deps.membership.self.id;
     this.releasing = this.releasing.then(async () => {
-      const released = await this.deps.local.release((pid) => ownerOf(pid, members)?.id === self).catch((err: unknown) => {
+      // Ownership is read when the release runs, not when it was queued: a burst of changes (the
+      // operator moving many AOProcesses) is judged against the newest view.
+      const released = await this.deps.local.release((pid) => this.ownerOf(pid).id === self).catch((err: unknown) => {
         this.deps.logger.error({ event: "cu.router.release_failed", error: String(err) });
         return [];
       });

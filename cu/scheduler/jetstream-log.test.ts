@@ -1,5 +1,6 @@
 // The assignment log on a real nats-server: concurrent appends from several connections produce
-// every nonce exactly once with a valid Hash-Chain, and a resubmitted message keeps its assignment.
+// every nonce exactly once with a valid Hash-Chain, a resubmitted message keeps its assignment, and
+// reads from the middle of a log interleaved with other processes start at the right entry.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -102,5 +103,25 @@ describe("JetStreamAssignmentLog", () => {
     await (await jetstreamManager(nc)).streams.delete(assignmentStream);
     const logs = await Promise.all(Array.from({ length: 4 }, () => openLog()));
     assert.equal((await logs[0]!.streamInfo()).messages, 0);
+  });
+
+  it("reads from any nonce of a log interleaved with other processes", async () => {
+    const log = await openLog();
+    const pids = ["B", "C"].map((c) => processItem(owner, c.repeat(43), ownerAddress(signer.owner), [], c));
+    for (const p of pids) await log.append(p.id, p, signer, clock);
+    const count = 30;
+    for (let i = 0; i < count; i++) {
+      // Uneven interleaving: the other process gets 0-2 entries between two of this one's.
+      for (let j = 0; j < i % 3; j++) await log.append(pids[1]!.id, evalItem(owner, pids[1]!.id, `return ${i}.${j}`), signer, clock);
+      await log.append(pids[0]!.id, evalItem(owner, pids[0]!.id, `return ${i}`), signer, clock);
+    }
+    const all = await readAll(log, pids[0]!.id);
+    for (const from of [1, 2, 7, 16, count - 1, count]) {
+      const got: ScheduledEntry[] = [];
+      for await (const entry of log.read(pids[0]!.id, from, Math.min(count, from + 4))) got.push(entry);
+      assert.deepEqual(got.map((e) => e.assignmentId), all.slice(from, from + 5).map((e) => e.assignmentId), `from ${from}`);
+    }
+    for (const n of [0, 1, 13, count]) assert.equal((await log.entryAt(pids[0]!.id, n)).assignmentId, all[n]!.assignmentId);
+    await assert.rejects(log.entryAt(pids[0]!.id, count + 1));
   });
 });

@@ -3,9 +3,10 @@
 // append publishes with Nats-Expected-Last-Subject-Sequence = the sequence of the head it chained
 // from, so of two concurrent appends on the same head exactly one is stored; the other re-reads the
 // head and retries. Nats-Msg-Id = message id drops resubmissions inside the duplicate window, and a
-// KV index (message id -> process/nonce) answers them after it.
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
+// KV index (message id -> process/nonce) answers them after it. Reading from nonce n starts at n's
+// stream sequence, found by a binary search over the subject (seq-search.ts), not by a scan from 0.
+import type { JetStreamClient, JetStreamManager, MsgRequest } from "@nats-io/jetstream";
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { DataItem, DataItemSigner } from "../../protocol/ao/index.ts";
@@ -14,6 +15,7 @@ import { CorruptLogError, NonceConflictError } from "../errors.ts";
 import { ensureStream } from "../nats/ensure.ts";
 import { nextAssignment, signAssignment, type AssignmentClock, type ChainHead } from "./assign.ts";
 import { decodeEntry, encodeEntry } from "./codec.ts";
+import { seqOfNonce, type Probed } from "./seq-search.ts";
 
 export const assignmentStream = "ARKUBE_AO_ASSIGNMENTS";
 export const assignmentSubjectPrefix = "arkube.ao.assign";
@@ -89,17 +91,20 @@ export class JetStreamAssignmentLog implements AssignmentLog {
   }
 
   async *read(processId: string, fromNonce: number, toNonce?: number): AsyncIterable<ScheduledEntry> {
-    const last = await this.lastNonce(processId);
-    if (last === undefined) return;
-    const end = Math.min(last, toNonce ?? last);
+    const head = await this.head(processId);
+    if (head === undefined) return;
+    const end = Math.min(head.chain.nonce, toNonce ?? head.chain.nonce);
     if (fromNonce > end) return;
-    const consumer = await this.js.consumers.get(assignmentStream, { filter_subjects: assignmentSubject(processId) });
+    const startSeq = fromNonce === 0 ? undefined : await this.seqOf(processId, fromNonce, head);
+    const consumer = await this.js.consumers.get(assignmentStream, {
+      filter_subjects: assignmentSubject(processId),
+      ...(startSeq === undefined ? {} : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
+    });
     const messages = await consumer.consume();
-    let nonce = -1;
+    let nonce = fromNonce - 1;
     try {
       for await (const msg of messages) {
         nonce++;
-        if (nonce < fromNonce) continue;
         const entry = decodeEntry(msg.data);
         if (entry.assignment.nonce !== nonce) throw new CorruptLogError(`${processId}: entry ${nonce} says nonce ${entry.assignment.nonce}`);
         yield entry;
@@ -111,10 +116,14 @@ export class JetStreamAssignmentLog implements AssignmentLog {
     }
   }
 
-  /** The entry at one nonce (a scan; used for duplicates and single lookups). */
+  /** The entry at one nonce: a binary search for its sequence and one direct read, no consumer. */
   async entryAt(processId: string, nonce: number): Promise<ScheduledEntry> {
-    for await (const entry of this.read(processId, nonce, nonce)) return entry;
-    throw new CorruptLogError(`${processId} has no nonce ${nonce}`);
+    const head = await this.head(processId);
+    if (head === undefined || nonce > head.chain.nonce) throw new CorruptLogError(`${processId} has no nonce ${nonce}`);
+    const stored = await this.jsm.streams.getMessage(assignmentStream, { seq: await this.seqOf(processId, nonce, head) });
+    const entry = stored === null ? undefined : decodeEntry(stored.data);
+    if (entry?.assignment.nonce !== nonce) throw new CorruptLogError(`${processId}: the entry found for nonce ${nonce} says ${entry?.assignment.nonce}`);
+    return entry;
   }
 
   async streamInfo(): Promise<{ messages: number }> {
@@ -131,6 +140,16 @@ export class JetStreamAssignmentLog implements AssignmentLog {
     const entry = decodeEntry(stored.data);
     const { nonce, hashChain } = entry.assignment;
     return { chain: { nonce, assignmentId: entry.assignmentId, hashChain }, seq: stored.seq };
+  }
+
+  private seqOf(processId: string, nonce: number, head: { chain: ChainHead; seq: number }): Promise<number> {
+    const subject = assignmentSubject(processId);
+    return seqOfNonce(nonce, { seq: head.seq, nonce: head.chain.nonce }, async (seq): Promise<Probed | undefined> => {
+      // STREAM.MSG.GET's next_by_subj (nats-server 2.9+): the first message of the subject at or after seq.
+      const query = { seq, next_by_subj: subject } as unknown as MsgRequest;
+      const stored = await this.jsm.streams.getMessage(assignmentStream, query);
+      return stored === null ? undefined : { seq: stored.seq, nonce: decodeEntry(stored.data).assignment.nonce };
+    });
   }
 
   private async lookup(messageId: string): Promise<IndexValue | undefined> {
