@@ -8,7 +8,8 @@ export type OperatorErrorCode =
   | "ERR_RING_EMPTY"
   | "ERR_PLACEMENT_INPUT"
   | "ERR_QUEUE_CLOSED"
-  | "ERR_FLAG";
+  | "ERR_FLAG"
+  | "ERR_DEFAULT_HASHCHAIN";
 
 type ErrorOptions = { cause?: unknown };
 
@@ -78,6 +79,13 @@ export class QueueClosedError extends OperatorError {
 export class FlagError extends OperatorError {
   constructor(message: string) {
     super("ERR_FLAG", message);
+  }
+}
+
+/** The --default-hashchain file is not a HashChain manifest for the operator's namespace. */
+export class DefaultHashChainError extends OperatorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_DEFAULT_HASHCHAIN", message, options);
   }
 }
 

@@ -17,6 +17,13 @@ describe("operator flags", () => {
     assert.equal(f.identity, "me");
   });
 
+  it("takes the NATS URL and the default HashChain file for the HashChain controller", () => {
+    const f = parseFlags(["--nats-url=nats://arkube-nats.arkube.svc:4222", "--default-hashchain", "/etc/arkube/hashchain.yaml"], {});
+    assert.equal(f.natsUrl, "nats://arkube-nats.arkube.svc:4222");
+    assert.equal(f.defaultHashChain, "/etc/arkube/hashchain.yaml");
+    assert.throws(() => parseFlags(["--nats-url", "http://nats:4222"], {}), FlagError);
+  });
+
   it("rejects unknown flags, missing values and bad booleans with FlagError", () => {
     assert.throws(() => parseFlags(["--nope"], {}), FlagError);
     assert.throws(() => parseFlags(["--namespace"], {}), FlagError);

@@ -12,15 +12,19 @@ export interface OperatorFlags {
   leaseName: string;
   identity: string;
   cuPodSelector: string;
-  /** Prometheus /metrics port; 0 turns the exporter off. */
+  /** Port of /metrics, /healthz and /readyz; 0 turns the server off. */
   metricsPort: number;
+  /** NATS URL written into the vdf config of every HashChain; without it HashChains report NatsUrlMissing. */
+  natsUrl?: string;
+  /** A HashChain manifest applied when this replica starts leading (the chart's vdf.hashChain). */
+  defaultHashChain?: string;
 }
 
 export const metricsPortDefault = 8080;
 
 export const usage = `usage: node --import tsx operator/main.ts [--kubeconfig PATH] [--namespace NS]
   [--leader-elect=true|false] [--lease-name NAME] [--identity ID] [--cu-pod-selector SELECTOR]
-  [--metrics-port PORT (default 8080, 0 = off)]
+  [--metrics-port PORT (default 8080, 0 = off)] [--nats-url URL] [--default-hashchain FILE]
   --namespace defaults to $POD_NAMESPACE, then "arkube"; --identity to $POD_NAME, then the host name.`;
 
 export function parseFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): OperatorFlags {
@@ -48,6 +52,13 @@ export function parseFlags(argv: readonly string[], env: Readonly<Record<string,
       case "--lease-name": flags.leaseName = value(); break;
       case "--identity": flags.identity = value(); break;
       case "--cu-pod-selector": flags.cuPodSelector = value(); break;
+      case "--nats-url": {
+        const v = value();
+        if (!/^(nats|tls|wss?):\/\/[^\s]+$/.test(v)) throw new FlagError(`--nats-url takes a nats://, tls:// or ws(s):// URL, got ${v}`);
+        flags.natsUrl = v;
+        break;
+      }
+      case "--default-hashchain": flags.defaultHashChain = value(); break;
       case "--metrics-port": {
         const v = value();
         const port = Number(v);

@@ -6,8 +6,11 @@ export { fieldManager, partitionFinalizer, partitionSizeBytesDefault, replicaFin
 export type { Caches, OperatorContext } from "./context.ts";
 export * from "./errors.ts";
 export { parseFlags, type OperatorFlags } from "./flags.ts";
-export { startHashChainController, type HashChainController } from "./hashchain/controller.ts";
-export { hashChainStatus, stepAnnotation, stepTimeAnnotation, vdfDeployment, vdfName } from "./hashchain/desired.ts";
+export { startHashChainController, type HashChainController, type HashChainControllerOptions } from "./hashchain/controller.ts";
+export { applyDefaultHashChain, parseDefaultHashChain, defaultHashChainFieldManager } from "./hashchain/default.ts";
+export { configHashAnnotation, hashChainLabel, vdfConfigMap, vdfDeployment, vdfLabels, vdfName } from "./hashchain/desired.ts";
+export { currentLeader, hashChainStatus, stepAnnotation, stepTimeAnnotation } from "./hashchain/status.ts";
+export { renderVdfConfig, vdfConfig, vdfMetricsPort, type VdfConfigFile, type VdfConfigInput } from "./hashchain/vdf-config.ts";
 export { buildRing, hash32, vnodesPerMemberDefault, type HashRing } from "./hashring/ring.ts";
 export { createKubeClient, kubeClientBoundsDefault, type KubeApi, type KubeObject, type ObjectList } from "./kube/client.ts";
 export { installCrds, loadCrds } from "./kube/crds.ts";

@@ -80,6 +80,11 @@ export class VdfService {
     return this.verifier.head;
   }
 
+  /** Anchored at the stream's head and running as follower or leader (the pod's readiness). */
+  get ready(): boolean {
+    return this.role !== undefined;
+  }
+
   private onLeadership(ev: LeadershipEvent, failed: AbortController): void {
     if (ev.type === "observed") {
       this.deps.metrics.leaderChanged(this.opts.chain, ev.holder);
@@ -108,6 +113,7 @@ export class VdfService {
     }
     if (m.step <= this.opts.genesis.step) return;
     this.verifier = this.verifierFrom({ step: m.step, output: m.output, term: m.term, session: m.session });
+    this.deps.elector.noteProgress({ step: m.step, timeMs: m.timeMs });
     this.deps.log({ event: "vdf_anchored", chain: m.chain, step: m.step, term: m.term });
   }
 
@@ -138,7 +144,9 @@ export class VdfService {
   private async follow(signal: AbortSignal): Promise<void> {
     const { nc, store, log } = this.deps;
     for await (const ev of consumeSteps({ nc, store, verifier: this.verifier, catchUpStepsMax: this.opts.catchUpStepsMax, signal })) {
-      if (ev.type === "rejected") log({ event: "vdf_step_rejected", chain: this.opts.chain, step: ev.step, reason: ev.reason, detail: ev.detail });
+      // A follower's progress is written only if it takes over, and then it is exactly where it resumes.
+      if (ev.type === "step") this.deps.elector.noteProgress({ step: ev.step.step, timeMs: ev.step.timeMs });
+      else if (ev.type === "rejected") log({ event: "vdf_step_rejected", chain: this.opts.chain, step: ev.step, reason: ev.reason, detail: ev.detail });
       else if (ev.type === "caught-up") log({ event: "vdf_caught_up", chain: this.opts.chain, from: ev.from, to: ev.to });
     }
   }
@@ -146,7 +154,8 @@ export class VdfService {
   private async lead(term: number, signal: AbortSignal): Promise<void> {
     // Everything the previous leader got into the stream is part of the chain we continue.
     for await (const ev of catchUpToLatest({ store: this.deps.store, verifier: this.verifier, catchUpStepsMax: this.opts.catchUpStepsMax })) {
-      if (ev.type === "caught-up") this.deps.log({ event: "vdf_takeover_caught_up", from: ev.from, to: ev.to });
+      if (ev.type === "step") this.deps.elector.noteProgress({ step: ev.step.step, timeMs: ev.step.timeMs });
+      else if (ev.type === "caught-up") this.deps.log({ event: "vdf_takeover_caught_up", from: ev.from, to: ev.to });
     }
     const producer = new StepProducer(this.opts, this.deps.seeds);
     while (!signal.aborted) {
@@ -156,6 +165,7 @@ export class VdfService {
       const message: VdfStepMessage = { ...computed, chain: this.opts.chain, difficulty: this.opts.iterations, term, leader: this.opts.identity, timeMs: Date.now() };
       if (!(await this.publish(message, term, signal))) return;
       this.verifier.adoptOwn(message);
+      this.deps.elector.noteProgress({ step: message.step, timeMs: message.timeMs });
     }
   }
 

@@ -60,6 +60,7 @@ describe("arkube CRDs on a real kube-apiserver", () => {
     assert.equal(spec.deletionPolicy, "Retain");
     assertStatus(await post(resources.partition, partition("ok", {})), 201);
     assertStatus(await post(resources.hashChain, hashChain("ok", {})), 201);
+    assertStatus(await post(resources.hashChain, hashChain("h".repeat(63), { resetSeeds: { type: "list", firstInterval: 2, seedsHex: ["ab".repeat(32)] } })), 201);
     assertStatus(await post(resources.aoProcess, aoProcess("ok", {})), 201);
   });
 
@@ -76,8 +77,13 @@ describe("arkube CRDs on a real kube-apiserver", () => {
       replica("bad8", { storage: { nodes: [{ name: "a" }], nodeSelector: { x: "y" } } }), /either nodes or nodeSelector, not both/],
     ["relative disk path", resources.partition, partition("bad1", { diskPath: "mnt/d0" }), /spec.diskPath in body should match/],
     ["missing node", resources.partition, partition("bad2", { nodeName: undefined }), /spec.nodeName: Required value/],
-    ["Static seeds without seeds", resources.hashChain, hashChain("bad1", { resetSeeds: { source: "Static" } }), /Static needs at least one seed/],
-    ["zero iterations", resources.hashChain, hashChain("bad2", { iterationsPerCheckpoint: 0 }), /iterationsPerCheckpoint in body should be greater than or equal to 1/],
+    ["list seeds without seeds", resources.hashChain, hashChain("bad1", { resetSeeds: { type: "list", firstInterval: 0 } }), /type list takes firstInterval and seedsHex/],
+    ["iterations below vdf's minimum", resources.hashChain, hashChain("bad2", { iterationsPerCheckpoint: 1 }), /iterationsPerCheckpoint in body should be greater than or equal to 2/],
+    ["derived seeds with a list", resources.hashChain, hashChain("bad3", { resetSeeds: { type: "derived", seedsHex: ["00".repeat(32)] } }), /type derived takes domain only/],
+    ["a seed that is not 32 bytes of hex", resources.hashChain, hashChain("bad4", { resetSeeds: { type: "list", firstInterval: 0, seedsHex: ["00"] } }), /seedsHex\[0\] in body should match/],
+    ["an unknown seed source", resources.hashChain, hashChain("bad5", { resetSeeds: { type: "peer" } }), /spec.resetSeeds.type: Unsupported value: "peer"/],
+    ["a name too long for the pods' label", resources.hashChain, hashChain("h".repeat(64), {}), /a HashChain name is at most 63 characters/],
+    ["a name too long for its Partitions' label", resources.replica, replica("r".repeat(64), {}), /a Replica name is at most 63 characters/],
     ["module with id and configMap", resources.aoProcess,
       aoProcess("bad1", { module: { id: "m".repeat(43), configMapRef: { name: "c", key: "k" } } }), /spec.module needs exactly one of configMapRef or id/],
     ["memory not a page multiple", resources.aoProcess, aoProcess("bad2", { limits: { memoryBytes: 70000 } }), /multiple of 65536/],
@@ -96,6 +102,8 @@ describe("arkube CRDs on a real kube-apiserver", () => {
       [resources.replica, { spec: { partitionSizeBytes: 262144 } }, /spec.partitionSizeBytes is immutable/],
       [resources.partition, { spec: { index: 7 } }, /spec.index is immutable/],
       [resources.hashChain, { spec: { chainName: "other" } }, /spec.chainName is immutable/],
+      [resources.hashChain, { spec: { iterationsPerCheckpoint: 200 } }, /spec.iterationsPerCheckpoint is immutable/],
+      [resources.hashChain, { spec: { resetSeeds: { type: "derived", domain: "other" } } }, /spec.resetSeeds.domain is immutable/],
       [resources.aoProcess, { spec: { processId: "q".repeat(43) } }, /spec.processId is immutable/],
     ];
     for (const [ref, patch, message] of cases) {

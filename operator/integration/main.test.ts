@@ -1,13 +1,18 @@
 // operator/main.ts as a real process against a real control plane: it wins the lease and starts the
 // controllers; killed with SIGKILL in the middle of applying a Replica's Partitions, a new process
-// converges on exactly the desired Partitions; SIGTERM stops it cleanly.
+// converges on exactly the desired Partitions, answers its health probes and applies the default
+// HashChain it is given; SIGTERM stops it cleanly.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Partition, Replica } from "../../protocol/crds/index.ts";
 import { replicaLabel } from "../constants.ts";
+import type { KubeObject } from "../kube/client.ts";
 import { resources } from "../kube/resources.ts";
 import { inventoryConfigMap } from "../placement/inventory.ts";
 import { createStorageNode, pollUntil, startCluster, type Cluster } from "./support.ts";
@@ -80,8 +85,17 @@ describe("operator/main.ts as a process", () => {
     t.diagnostic(`the killed operator had applied ${leftBehind} of ${partitionCount} partitions`);
 
     const metricsPort = await freePort();
-    const second = startOperator(cluster.cp.kubeconfigPath, ["--leader-elect=false", "--metrics-port", String(metricsPort)]);
+    const dir = mkdtempSync(join(tmpdir(), "arkube-operator-"));
+    const defaultHashChain = join(dir, "hashchain.yaml");
+    writeFileSync(defaultHashChain, [
+      "apiVersion: arkube.dev/v1alpha1", "kind: HashChain", "metadata: {name: arkube}",
+      `spec: {chainName: devnet, genesisOutput: ${"A".repeat(43)}, iterationsPerCheckpoint: 20000, image: "arkube/vdf:dev"}`,
+    ].join("\n"));
+    const second = startOperator(cluster.cp.kubeconfigPath, ["--leader-elect=false", "--metrics-port", String(metricsPort),
+      "--nats-url", "nats://arkube-nats.arkube.svc:4222", "--default-hashchain", defaultHashChain]);
     started.push(second);
+    const healthz = await pollUntil("healthz", timeoutMs, async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined))?.status);
+    assert.equal(healthz, 200);
     const replica = await pollUntil("converged", timeoutMs, async () => {
       const r = await cluster.api.get<Replica>(resources.replica, "big", ns);
       return r?.status?.partitions?.placed === partitionCount ? r : undefined;
@@ -90,6 +104,13 @@ describe("operator/main.ts as a process", () => {
     assert.equal(parts.length, partitionCount, `left behind ${leftBehind} after the kill`);
     assert.equal(new Set(parts.map((p) => p.spec.index)).size, partitionCount);
     assert.equal(replica.status?.conditions?.find((c) => c.type === "Placed")?.status, "True");
+    // Ready once every controller runs (the storage controllers may have converged before the last one started).
+    await pollUntil("readyz", timeoutMs, async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200);
+    // The default HashChain from the file, and the vdf Deployment and config the controller makes of it.
+    const vdfConfig = await pollUntil("default HashChain's vdf config", timeoutMs, () => cluster.api.get<KubeObject & { data: Record<string, string> }>(resources.configMap, "arkube-vdf", ns));
+    assert.match(vdfConfig.data["config.yaml"]!, /natsUrl: nats:\/\/arkube-nats.arkube.svc:4222/);
+    await pollUntil("default HashChain's vdf Deployment", timeoutMs, () => cluster.api.get(resources.deployment, "arkube-vdf", ns));
+    rmSync(dir, { recursive: true, force: true });
     const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     assert.match(scrape, /arkube_operator_reconciles_total\{controller="Replica",outcome="ok"[^}]*\} [1-9]/);
     assert.match(scrape, /arkube_operator_queue_depth\{controller="Partition"/);

@@ -12,6 +12,7 @@ import { startAOProcessController, type AOProcessController } from "../aoprocess
 import type { OperatorContext } from "../context.ts";
 import { KubeApiError } from "../errors.ts";
 import { startHashChainController, type HashChainController } from "../hashchain/controller.ts";
+import { applyDefaultHashChain } from "../hashchain/default.ts";
 import { createKubeClient, type KubeApi, type KubeObject } from "../kube/client.ts";
 import type { ResourceRef } from "../kube/resources.ts";
 import { resources } from "../kube/resources.ts";
@@ -83,7 +84,12 @@ describe("operator RBAC (operator/rbac.yaml) on a real API server", () => {
     elector.start();
     storage = await startStorageControllers(ctx);
     ao = await startAOProcessController(ctx, { cuPodSelector: "app.kubernetes.io/component=cu", workers: 2 });
-    hc = await startHashChainController(ctx, 1);
+    // The chart's default HashChain (named after the release, "arkube" here), applied as the operator.
+    await applyDefaultHashChain(sa, [
+      "apiVersion: arkube.dev/v1alpha1", "kind: HashChain", "metadata: {name: arkube}",
+      `spec: {chainName: devnet, genesisOutput: ${"A".repeat(43)}, iterationsPerCheckpoint: 10, image: "arkube/vdf:dev"}`,
+    ].join("\n"), ns, ctx.log);
+    hc = await startHashChainController(ctx, { workers: 1, natsUrl: "nats://nats:4222" });
 
     await cluster.api.create(resources.replica, {
       metadata: { name: "r", namespace: ns },
@@ -98,6 +104,7 @@ describe("operator RBAC (operator/rbac.yaml) on a real API server", () => {
     } as never);
     await pollUntil("replica placed", timeoutMs, async () => (await cluster.api.get<Replica>(resources.replica, "r", ns))?.status?.partitions?.placed === 3);
     await pollUntil("vdf deployment", timeoutMs, async () => (await cluster.api.get(resources.deployment, "main-vdf", ns)) !== undefined);
+    await pollUntil("vdf config", timeoutMs, async () => (await cluster.api.get(resources.configMap, "arkube-vdf", ns)) !== undefined);
     await pollUntil("hashchain status", timeoutMs, async () => (await cluster.api.get<HashChain>(resources.hashChain, "main", ns))?.status?.conditions !== undefined);
     await pollUntil("aoprocess status", timeoutMs, async () => (await cluster.api.get<AOProcess>(resources.aoProcess, "p", ns))?.status?.conditions?.[0]?.reason === "NoComputePods");
     await pollUntil("leader", timeoutMs, async () => elector!.isLeader);
@@ -113,6 +120,8 @@ describe("operator RBAC (operator/rbac.yaml) on a real API server", () => {
     };
     await forbidden("read secrets", () => sa.list({ group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true }, ns));
     await forbidden("delete a HashChain", () => sa.delete(resources.hashChain, "main", ns));
+    await forbidden("write another HashChain's spec", () => sa.apply(resources.hashChain, { metadata: { name: "main", namespace: ns }, spec: { image: "x" } } as never, { fieldManager: "t" }));
+    await forbidden("delete a ConfigMap", () => sa.delete(resources.configMap, "arkube-vdf", ns));
     await forbidden("create a Replica", () => sa.create(resources.replica, { metadata: { name: "x", namespace: ns } }));
     await forbidden("write a Node", () => sa.mergePatch(resources.node, "storage-0", undefined, { metadata: { labels: { a: "b" } } }));
     await forbidden("delete pods", () => sa.delete(resources.pod, "any", ns));

@@ -11,27 +11,44 @@ export const hashChainResource = {
   shortNames: ["hc"],
 } as const;
 
+/** The chain's parameters. The operator renders them into the vdf config file (vdf/config.ts, ConfigMap <name>-vdf) of a two-pod vdf Deployment <name>-vdf whose pods elect their leader on the Lease <name>-vdf. */
 export interface HashChainSpec {
-  /** Name of the chain (its NATS subjects are derived from it). */
+  /** Name of the chain (its NATS subjects, stream and leadership key are derived from it). */
   chainName: string;
   /** The 32-byte seed output the chain starts from, base64url without padding. */
   genesisOutput: string;
-  /** Step number of the genesis output. */
+  /** Step number of the genesis output (the first step computed is startStep + 1). */
   startStep?: number;
-  /** SHA-256 iterations per checkpoint (25 checkpoints make a step). */
+  /** SHA-256 iterations per checkpoint (25 checkpoints make a step; mainnet 600000). */
   iterationsPerCheckpoint: number;
-  /** Where entropy resets come from. */
+  /** Where the seed mixed in at every entropy reset (each 1200 steps) comes from; the vdf config's chain.seeds. derived: SHA-256 of domain (default: chainName) and the interval number (devnets, private chains). list: explicit 32-byte seeds, seedsHex[i] for interval firstInterval + i. A source reading an Arweave node's block index will be another value of type. */
   resetSeeds?: {
-    source: "None" | "Static" | "Peer";
-    /** URL of an Arweave peer whose blocks carry the seeds. */
-    peer?: string;
-    seeds?: Array<{
-      step: number;
-      seed: string;
-    }>;
+    type: "derived" | "list";
+    domain?: string;
+    firstInterval?: number;
+    seedsHex?: Array<string>;
   };
   /** Container image of the vdf component. */
   image: string;
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  imagePullSecrets?: Array<{
+    name: string;
+  }>;
+  /** CPU and memory of each vdf pod (requests and limits, as in a container's resources). */
+  resources?: {
+    requests?: Record<string, number | string>;
+    limits?: Record<string, number | string>;
+  };
+  /** Node labels the vdf pods require. */
+  nodeSelector?: Record<string, string>;
+  /** Taints the vdf pods tolerate. */
+  tolerations?: Array<{
+    key?: string;
+    operator?: "Exists" | "Equal";
+    value?: string;
+    effect?: "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    tolerationSeconds?: number;
+  }>;
 }
 
 export interface HashChainStatus {

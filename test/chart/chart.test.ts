@@ -1,14 +1,22 @@
 // charts/arkube with the real helm binary: lint with the values schema, renders for the default values,
-// an external NATS, CRDs switched off, and values the schema must reject; the chart's copies of the CRDs
-// and of the operator's RBAC stay equal to crds/ and operator/rbac.yaml.
+// an external NATS, CRDs switched off, the default HashChain and the Grafana dashboard, and values the
+// schema must reject; the chart's copies of the CRDs and of the operator's RBAC stay equal to crds/ and
+// operator/rbac.yaml, and the default HashChain becomes a config vdf's own parser accepts.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
+import { renderVdfConfig } from "../../operator/hashchain/vdf-config.ts";
+import type { HashChain } from "../../protocol/crds/index.ts";
+import { parseConfig } from "../../vdf/config.ts";
 import { chartDir, find, helm, podSpec, render, repoRoot, type K8sObject } from "./helm.ts";
 
 const crdFiles = ["aoprocesses.arkube.dev.yaml", "hashchains.arkube.dev.yaml", "partitions.arkube.dev.yaml", "replicas.arkube.dev.yaml"];
+
+function defaultHashChain(objects: readonly K8sObject[]): HashChain {
+  return parse(find(objects, "ConfigMap", "arkube-default-hashchain").data!["hashchain.yaml"]!) as HashChain;
+}
 
 function configOf(cm: K8sObject): Record<string, unknown> {
   const text = cm.data?.["config.yaml"];
@@ -64,18 +72,28 @@ describe("charts/arkube", () => {
 
     for (const sa of ["arkube-operator", "arkube-vdf", "arkube-node-agent", "arkube-cu"]) find(objects, "ServiceAccount", sa);
 
+    const natsUrl = "nats://arkube-nats.arkube.svc:4222";
     const operator = podSpec(find(objects, "Deployment", "arkube-operator"));
     assert.equal(operator.serviceAccountName, "arkube-operator");
     assert.deepEqual(operator.containers[0]!.args, ["--namespace=arkube", "--leader-elect=true", "--lease-name=arkube-operator",
-      "--cu-pod-selector=app.kubernetes.io/component=cu", "--metrics-port=8080"]);
+      "--cu-pod-selector=app.kubernetes.io/component=cu", "--metrics-port=8080", `--nats-url=${natsUrl}`, "--default-hashchain=/etc/arkube/hashchain.yaml"]);
     assert.equal(operator.containers[0]!.image, "arkube/operator:0.1.0");
+    const probes = operator.containers[0] as unknown as Record<string, { httpGet: { path: string; port: string } }>;
+    assert.deepEqual([probes["livenessProbe"]!.httpGet, probes["readinessProbe"]!.httpGet], [{ path: "/healthz", port: "metrics" }, { path: "/readyz", port: "metrics" }]);
 
-    const natsUrl = "nats://arkube-nats.arkube.svc:4222";
     const nats = find(objects, "StatefulSet", "arkube-nats");
     assert.ok(podSpec(nats).containers[0]!.args!.includes("--jetstream"));
-    assert.equal(configOf(find(objects, "ConfigMap", "arkube-vdf"))["natsUrl"], natsUrl);
-    assert.deepEqual(configOf(find(objects, "ConfigMap", "arkube-vdf"))["leadership"], { type: "kubernetes", namespace: "arkube", leaseName: "arkube-vdf" });
-    assert.equal(podSpec(find(objects, "Deployment", "arkube-vdf")).serviceAccountName, "arkube-vdf");
+
+    // vdf runs only as the operator's Deployment per HashChain; the chart hands the operator its default one.
+    assert.ok(!objects.some((o) => o.kind === "Deployment" && o.metadata.name === "arkube-vdf"), "no vdf Deployment of the chart's own");
+    const hc = defaultHashChain(objects);
+    assert.equal(hc.metadata.name, "arkube");
+    assert.equal(hc.metadata.labels?.["app.kubernetes.io/instance"], "arkube", "the label the NetworkPolicies and PodMonitor select on");
+    assert.equal(hc.spec.image, "arkube/vdf:0.1.0");
+    // What the operator will write for it: vdf's own parser accepts it.
+    const vdf = parseConfig(parse(renderVdfConfig({ ...hc, metadata: { ...hc.metadata, namespace: "arkube" } }, { natsUrl, leaseName: "arkube-vdf" })));
+    assert.deepEqual(vdf.chain.seeds, { type: "derived", domain: "devnet" });
+    assert.equal(vdf.chain.iterationsPerCheckpoint, 20000);
 
     const cuConfig = configOf(find(objects, "ConfigMap", "arkube-cu"));
     assert.deepEqual(cuConfig["nats"], { url: natsUrl, replicas: 1 });
@@ -101,7 +119,7 @@ describe("charts/arkube", () => {
     const objects = render(["nats.mode=external", `nats.external.url=${url}`]);
     assert.ok(!objects.some((o) => o.kind === "StatefulSet"), "no NATS StatefulSet");
     assert.ok(!objects.some((o) => o.metadata.name === "arkube-nats"), "no NATS Service or NetworkPolicy");
-    assert.equal(configOf(find(objects, "ConfigMap", "arkube-vdf"))["natsUrl"], url);
+    assert.ok(podSpec(find(objects, "Deployment", "arkube-operator")).containers[0]!.args!.includes(`--nats-url=${url}`), "the operator writes it into vdf's config");
     assert.equal((configOf(find(objects, "ConfigMap", "arkube-cu"))["nats"] as { url: string }).url, url);
     assert.equal(configOf(find(objects, "ConfigMap", "arkube-node-agent"))["natsUrl"], url);
   });
@@ -125,6 +143,32 @@ describe("charts/arkube", () => {
     assert.deepEqual(env.find((e) => e.name === "WALLET_SEED_HEX")?.valueFrom, { secretKeyRef: { name: "my-wallet", key: "walletSeedHex" } });
   });
 
+  it("leaves the HashChain to the user with vdf.hashChain.create=false", () => {
+    const objects = render(["vdf.hashChain.create=false"]);
+    assert.ok(!objects.some((o) => o.metadata.name === "arkube-default-hashchain"));
+    const args = podSpec(find(objects, "Deployment", "arkube-operator")).containers[0]!.args!;
+    assert.ok(!args.some((a) => a.startsWith("--default-hashchain")));
+    const rules = find(objects, "Role", "arkube-operator")["rules"] as { resources: string[]; verbs: string[] }[];
+    assert.ok(!rules.some((r) => r.resources.includes("hashchains") && r.verbs.includes("patch")), "no write access to any HashChain spec");
+    find(objects, "NetworkPolicy", "arkube-vdf");
+  });
+
+  it("renders list seeds and a named chain into the default HashChain", () => {
+    const seed = "ab".repeat(32);
+    const hc = defaultHashChain(render(["vdf.hashChain.name=main", "vdf.hashChain.resetSeeds.type=list", "vdf.hashChain.resetSeeds.firstInterval=4",
+      `vdf.hashChain.resetSeeds.seedsHex={${seed}}`, "vdf.hashChain.resetSeeds.domain=null"]));
+    assert.equal(hc.metadata.name, "main");
+    assert.deepEqual(hc.spec.resetSeeds, { type: "list", firstInterval: 4, seedsHex: [seed] });
+  });
+
+  it("ships the Grafana dashboard for the sidecar when asked", () => {
+    assert.ok(!render().some((o) => o.metadata.name === "arkube-dashboard"), "off by default");
+    const cm = find(render(["grafanaDashboard.enabled=true", "grafanaDashboard.namespace=monitoring"]), "ConfigMap", "arkube-dashboard");
+    assert.equal(cm.metadata.labels?.["grafana_dashboard"], "1");
+    assert.equal(cm.metadata.namespace, "monitoring");
+    assert.deepEqual(JSON.parse(cm.data!["arkube.json"]!), JSON.parse(readFileSync(join(chartDir, "dashboards", "arkube.json"), "utf8")));
+  });
+
   const invalid: [string, string[], RegExp][] = [
     ["an unknown top-level key", ["replicaz=3"], /additional properties 'replicaz' not allowed/],
     ["an unknown NATS mode", ["nats.mode=cluster"], /\/nats\/mode/],
@@ -133,6 +177,10 @@ describe("charts/arkube", () => {
     ["a malformed wallet seed", ["cu.walletSeedHex=xyz"], /\/cu\/walletSeedHex/],
     ["a relative data root", ["nodeAgent.dataRoots={mnt/disks}"], /\/nodeAgent\/dataRoots/],
     ["a string where a boolean belongs", ["crds.install=maybe"], /\/crds\/install/],
+    ["a genesis output that is not 32 bytes", ["vdf.hashChain.genesisOutput=AAAA"], /\/vdf\/hashChain\/genesisOutput/],
+    ["iterations below vdf's minimum", ["vdf.hashChain.iterationsPerCheckpoint=1"], /\/vdf\/hashChain\/iterationsPerCheckpoint/],
+    ["list seeds without seeds", ["vdf.hashChain.resetSeeds.type=list", "vdf.hashChain.resetSeeds.domain=null"], /\/vdf\/hashChain\/resetSeeds/],
+    ["the old vdf Deployment values", ["vdf.replicas=2"], /additional properties 'replicas' not allowed/],
   ];
   for (const [what, sets, message] of invalid) {
     it(`rejects ${what} (values.schema.json)`, () => {

@@ -8,7 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { find, podSpec, render, repoRoot } from "./helm.ts";
+import { parseConfig as parseCuConfig } from "../../cu/config.ts";
+import { vdfDeployment } from "../../operator/hashchain/desired.ts";
+import { renderVdfConfig, vdfConfigDir, vdfConfigKey } from "../../operator/hashchain/vdf-config.ts";
+import type { HashChain } from "../../protocol/crds/index.ts";
+import { find, podSpec, render, repoRoot, type PodContainer } from "./helm.ts";
 
 const components = ["operator", "vdf", "cu", "node-agent"];
 const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
@@ -62,7 +66,7 @@ describe("Dockerfile, Tiltfile and chart agree with the repository", () => {
 
   it("the chart runs the same entry points with --config", () => {
     const objects = render();
-    const byComponent: [string, string, string][] = [["Deployment", "arkube-vdf", "vdf"], ["Deployment", "arkube-cu", "cu"], ["DaemonSet", "arkube-node-agent", "node-agent"]];
+    const byComponent: [string, string, string][] = [["Deployment", "arkube-cu", "cu"], ["DaemonSet", "arkube-node-agent", "node-agent"]];
     for (const [kind, name, c] of byComponent) {
       const workload = objects.find((o) => o.kind === kind && o.metadata.name === name)!;
       const script = podSpec(workload).containers[0]!.command!.join(" ");
@@ -70,6 +74,18 @@ describe("Dockerfile, Tiltfile and chart agree with the repository", () => {
     }
     const operator = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "arkube-operator")!;
     assert.equal(podSpec(operator).containers[0]!.command, undefined, "the operator image's ENTRYPOINT runs");
+  });
+
+  it("the operator's vdf Deployment runs the vdf image's entry point on the config it mounts", () => {
+    const hc = parse(find(render(), "ConfigMap", "arkube-default-hashchain").data!["hashchain.yaml"]!) as HashChain;
+    hc.metadata.namespace = "arkube";
+    const config = renderVdfConfig(hc, { natsUrl: "nats://n:4222", leaseName: "arkube-vdf" });
+    const pod = (vdfDeployment(hc, config).spec as { template: { spec: { containers: PodContainer[] } } }).template.spec;
+    const container = pod.containers[0]!;
+    assert.equal(container.command, undefined, "the image's ENTRYPOINT runs");
+    assert.equal(entrypoints().get("vdf")![3], "vdf/main.ts");
+    assert.deepEqual(container.args, ["--config", `${vdfConfigDir}/${vdfConfigKey}`]);
+    assert.equal(container.image, "arkube/vdf:0.1.0");
   });
 
   it("the chart's launch script fills in the pod's values as YAML strings", () => {
@@ -91,6 +107,9 @@ describe("Dockerfile, Tiltfile and chart agree with the repository", () => {
       assert.equal(config.podId, "arkube-cu-7d9f");
       assert.equal(config.walletSeedHex, seed, "an all-digit seed stays a string");
       assert.equal(config.grpc.advertise, "10.1.2.3:6364");
+      // cu's own parser accepts what the pod would run with; membership follows the operator's assignment.
+      const cu = parseCuConfig(readFileSync(join(dir, "out.yaml"), "utf8"), dir);
+      assert.deepEqual(cu.membership === undefined ? undefined : { type: cu.membership.type, namespace: "namespace" in cu.membership ? cu.membership.namespace : "" }, { type: "kubernetes", namespace: "arkube" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

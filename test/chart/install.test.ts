@@ -1,6 +1,7 @@
 // helm install of charts/arkube on a real kube-apiserver (test/k8s): every rendered object is accepted
-// by the API server's validation, the CRDs become Established, the operator Deployment exists; an upgrade
-// keeps the cluster wallet; helm uninstall removes the workloads and keeps the CRDs and the wallet Secret.
+// by the API server's validation, the CRDs become Established, the operator Deployment exists and the
+// default HashChain it is handed passes the installed CRD's validation; an upgrade keeps the cluster
+// wallet; helm uninstall removes the workloads and keeps the CRDs and the wallet Secret.
 // No kubelet runs, so no pod starts: that is expected here.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -50,7 +51,7 @@ describe("helm install on a real control plane", () => {
     const spec = (deployment.json as { spec: { template: { spec: { serviceAccountName: string } } } }).spec.template.spec;
     assert.equal(spec.serviceAccountName, "arkube-operator");
     const names = ok(kubectl(kube(), ["get", "-n", ns, "deploy,daemonset,statefulset,hpa,svc,networkpolicy,sa", "-o", "name"]), "kubectl get");
-    for (const name of ["deployment.apps/arkube-operator", "deployment.apps/arkube-vdf", "deployment.apps/arkube-cu",
+    for (const name of ["deployment.apps/arkube-operator", "deployment.apps/arkube-cu",
       "daemonset.apps/arkube-node-agent", "statefulset.apps/arkube-nats", "horizontalpodautoscaler.autoscaling/arkube-cu",
       "service/arkube-cu", "service/arkube-nats", "serviceaccount/arkube-vdf"]) {
       assert.ok(names.split("\n").includes(name), `${name} missing from:\n${names}`);
@@ -62,6 +63,16 @@ describe("helm install on a real control plane", () => {
     });
     ok(kubectl(kube(), ["create", "-f", "-"], replica), "kubectl create Replica");
     ok(kubectl(kube(), ["auth", "can-i", "patch", "leases", "-n", ns, "--as", `system:serviceaccount:${ns}:arkube-vdf`]), "vdf may patch Leases");
+    const operator = ["-n", ns, "--as", `system:serviceaccount:${ns}:arkube-operator`];
+    ok(kubectl(kube(), ["auth", "can-i", "patch", "hashchains/arkube", ...operator]), "the operator may apply the default HashChain");
+    ok(kubectl(kube(), ["auth", "can-i", "create", "configmaps", ...operator]), "the operator may write vdf configs");
+    assert.notEqual(kubectl(kube(), ["auth", "can-i", "patch", "hashchains/other", ...operator]).status, 0, "but no other HashChain's spec");
+    // The default HashChain the operator will apply (no kubelet here, so no operator runs): the installed
+    // CRD's schema and CEL rules accept it.
+    const cm = await kube().request({ path: `/api/v1/namespaces/${ns}/configmaps/arkube-default-hashchain` });
+    assert.equal(cm.status, 200, cm.text);
+    const hashChain = (cm.json as { data: Record<string, string> }).data["hashchain.yaml"]!;
+    ok(kubectl(kube(), ["create", "--dry-run=server", "-n", ns, "-f", "-"], hashChain), "server-side dry run of the default HashChain");
     const denied = kubectl(kube(), ["auth", "can-i", "get", "secrets", "-n", ns, "--as", `system:serviceaccount:${ns}:arkube-operator`]);
     assert.notEqual(denied.status, 0, "the operator must not read Secrets");
   });

@@ -4,7 +4,7 @@
 // leaseDurationMs - renewMarginMs), strictly before any other process can consider the lease expired.
 import { EventChannel, sleep } from "../channel.ts";
 import type { Logger } from "../log.ts";
-import type { LeadershipEvent, LeaseRecord, LeaseStore, VersionedLease } from "./types.ts";
+import type { LeaderProgress, LeadershipEvent, LeaseRecord, LeaseStore, VersionedLease } from "./types.ts";
 import { LeaseConflictError } from "./types.ts";
 
 export interface ElectorOptions {
@@ -58,6 +58,7 @@ export class Elector {
   private readonly now: () => number;
   private observed: Observation = { version: undefined, holder: undefined, term: undefined, sinceMs: 0 };
   private leading: { term: number; version: string; validUntilMs: number } | undefined;
+  private progress: LeaderProgress | undefined;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
 
@@ -80,6 +81,15 @@ export class Elector {
   validTerm(): number | undefined {
     if (this.leading === undefined || this.now() >= this.leading.validUntilMs) return undefined;
     return this.leading.term;
+  }
+
+  /**
+   * The newest step this process knows (published, or verified while following). It rides along with
+   * the next write of the record (a renewal every renewIntervalMs): one write per renewal, never one
+   * per step, and never a write of its own that would move the version under the election.
+   */
+  noteProgress(progress: LeaderProgress): void {
+    if (this.progress === undefined || progress.step > this.progress.step) this.progress = progress;
   }
 
   /** Stops the loop; a leader releases the record so a follower takes over without waiting. */
@@ -109,9 +119,10 @@ export class Elector {
       this.observe(current, sentAtMs);
       const decision = decide(current, this.observed, { identity: this.opts.identity, leading: this.leading !== undefined, leaseDurationMs: this.opts.leaseDurationMs }, sentAtMs);
       if (decision.type === "wait" || this.stopper.signal.aborted) return;
+      const record = this.withProgress(decision.record);
       const version = decision.type === "create"
-        ? await this.opts.store.create(decision.record)
-        : await this.opts.store.update(decision.record, decision.version);
+        ? await this.opts.store.create(record)
+        : await this.opts.store.update(record, decision.version);
       this.held(decision.record.term, version, sentAtMs);
     } catch (err) {
       if (err instanceof LeaseConflictError && this.leading !== undefined) this.lose("conflict");
@@ -153,7 +164,11 @@ export class Elector {
   }
 
   private async release(leading: { term: number; version: string }): Promise<void> {
-    await this.opts.store.update({ holder: "", term: leading.term, durationMs: this.opts.leaseDurationMs }, leading.version);
+    await this.opts.store.update(this.withProgress({ holder: "", term: leading.term, durationMs: this.opts.leaseDurationMs }), leading.version);
     this.opts.log({ event: "lease_released", store: this.opts.store.kind, term: leading.term });
+  }
+
+  private withProgress(record: LeaseRecord): LeaseRecord {
+    return this.progress === undefined ? record : { ...record, progress: this.progress };
   }
 }

@@ -2,4 +2,4 @@
 export * from "./types.ts";
 export { Elector, decide, type ElectorOptions, type Decision, type Observation } from "./elector.ts";
 export { NatsKvLeaseStore } from "./nats-kv.ts";
-export { KubeLeaseStore } from "./kube-lease.ts";
+export { KubeLeaseStore, stepAnnotation, stepTimeAnnotation } from "./kube-lease.ts";

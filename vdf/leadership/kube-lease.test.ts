@@ -1,10 +1,12 @@
 // Leadership over a coordination.k8s.io/v1 Lease on a real kube-apiserver (test/k8s harness): optimistic
-// concurrency on resourceVersion, and a takeover with leaseTransitions + 1 once the holder stops renewing.
+// concurrency on resourceVersion, a takeover with leaseTransitions + 1 once the holder stops renewing,
+// and the step annotations the operator's HashChain controller reads.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
 import { ensureControlPlaneBinaries, startControlPlane, type ControlPlane } from "../../test/k8s/index.ts";
 import { silentLogger } from "../log.ts";
+import { waitFor } from "../test-support.ts";
 import { Elector } from "./elector.ts";
 import { KubeLeaseStore } from "./kube-lease.ts";
 import { LeaseConflictError, type LeadershipEvent } from "./types.ts";
@@ -49,6 +51,26 @@ describe("Kubernetes Lease leadership", () => {
     const read = (await b.read())!;
     assert.equal(read.version, v2);
     assert.deepEqual(read.record, { holder: "a", term: 2, durationMs: 1000 });
+  });
+
+  it("the holder writes its newest step into the annotations the operator reads, with each renewal", async () => {
+    // The names are the contract in operator/README.md ("vdf Lease"), spelled out rather than imported.
+    const annotations = async () => (await api.readNamespacedLease({ name: "vdf-progress", namespace })).metadata?.annotations ?? {};
+    const store = new KubeLeaseStore(api, namespace, "vdf-progress");
+    const a = new Elector({ ...timing, store, identity: "pod-a", log: silentLogger });
+    a.noteProgress({ step: 41, timeMs: Date.parse("2026-05-01T12:00:00.123Z") });
+    a.start();
+    await untilElected(a, 10_000);
+    assert.equal((await annotations())["arkube.dev/vdf-step"], "41");
+    assert.equal((await annotations())["arkube.dev/vdf-step-time"], "2026-05-01T12:00:00.123Z");
+    a.noteProgress({ step: 42, timeMs: Date.parse("2026-05-01T12:00:01.000Z") });
+    a.noteProgress({ step: 40, timeMs: Date.parse("2026-05-01T11:59:59.000Z") }); // older: ignored
+    await waitFor("renewal with step 42", 10_000, async () => (await annotations())["arkube.dev/vdf-step"] === "42");
+    assert.deepEqual((await store.read())?.record.progress, { step: 42, timeMs: Date.parse("2026-05-01T12:00:01.000Z") });
+    await a.stop(true);
+    const released = await api.readNamespacedLease({ name: "vdf-progress", namespace });
+    assert.equal(released.spec?.holderIdentity, "");
+    assert.equal(released.metadata?.annotations?.["arkube.dev/vdf-step"], "42", "the last step stays visible after release");
   });
 
   it("a standby takes over a Lease its holder stopped renewing, with the next term", async () => {

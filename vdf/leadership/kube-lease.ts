@@ -1,11 +1,19 @@
 // Leadership record in a coordination.k8s.io/v1 Lease. Compare-and-swap is the API server's optimistic
 // concurrency: a replace carrying a stale metadata.resourceVersion fails with 409 Conflict, a create of an
 // existing name with 409 AlreadyExists. term = spec.leaseTransitions.
+//
+// Contract with the operator (operator/README.md, "vdf Lease"): the holder records its newest step in
+// the annotations below, written with every renewal; the HashChain controller shows them in its status.
 import { ApiException, V1MicroTime, type CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
-import { LeaseConflictError, LeaseCorruptError, type LeaseRecord, type LeaseStore, type VersionedLease } from "./types.ts";
+import { LeaseConflictError, LeaseCorruptError, type LeaderProgress, type LeaseRecord, type LeaseStore, type VersionedLease } from "./types.ts";
 
 const httpNotFound = 404;
 const httpConflict = 409;
+
+/** Decimal step number. */
+export const stepAnnotation = "arkube.dev/vdf-step";
+/** RFC 3339 (UTC, milliseconds) time of that step. */
+export const stepTimeAnnotation = "arkube.dev/vdf-step-time";
 
 export class KubeLeaseStore implements LeaseStore {
   readonly kind = "kubernetes-lease";
@@ -45,7 +53,12 @@ export class KubeLeaseStore implements LeaseStore {
     return {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
-      metadata: { name: this.name, namespace: this.namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        ...(resourceVersion === undefined ? {} : { resourceVersion }),
+        ...(record.progress === undefined ? {} : { annotations: progressAnnotations(record.progress) }),
+      },
       spec: {
         holderIdentity: record.holder,
         // Whole seconds only: round up, so others wait at least as long as the holder assumes.
@@ -63,7 +76,21 @@ function recordOf(lease: V1Lease): LeaseRecord {
   if (spec?.leaseDurationSeconds === undefined || spec.leaseTransitions === undefined) {
     throw new LeaseCorruptError(`Lease ${lease.metadata?.name} lacks leaseDurationSeconds or leaseTransitions`);
   }
-  return { holder: spec.holderIdentity ?? "", term: spec.leaseTransitions, durationMs: spec.leaseDurationSeconds * 1000 };
+  const record: LeaseRecord = { holder: spec.holderIdentity ?? "", term: spec.leaseTransitions, durationMs: spec.leaseDurationSeconds * 1000 };
+  const progress = progressOf(lease.metadata?.annotations);
+  return progress === undefined ? record : { ...record, progress };
+}
+
+function progressAnnotations(p: LeaderProgress): Record<string, string> {
+  return { [stepAnnotation]: String(p.step), [stepTimeAnnotation]: new Date(p.timeMs).toISOString() };
+}
+
+/** Informational only: annotations someone else mangled are ignored, not a corrupt lease. */
+function progressOf(annotations: Record<string, string> | undefined): LeaderProgress | undefined {
+  const step = annotations?.[stepAnnotation];
+  const timeMs = Date.parse(annotations?.[stepTimeAnnotation] ?? "");
+  if (step === undefined || !/^\d+$/.test(step) || !Number.isSafeInteger(Number(step)) || Number.isNaN(timeMs)) return undefined;
+  return { step: Number(step), timeMs };
 }
 
 async function conflictsAs<T>(write: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { checkChainName, LEADER_BUCKET } from "../../protocol/vdf/index.ts";
-import { LeaseConflictError, LeaseCorruptError, type LeaseRecord, type LeaseStore, type VersionedLease } from "./types.ts";
+import { LeaseConflictError, LeaseCorruptError, type LeaderProgress, type LeaseRecord, type LeaseStore, type VersionedLease } from "./types.ts";
 
 export class NatsKvLeaseStore implements LeaseStore {
   readonly kind = "nats-kv";
@@ -57,5 +57,9 @@ function parseRecord(text: string): LeaseRecord {
   if (typeof r.holder !== "string" || !Number.isSafeInteger(r.term) || !Number.isSafeInteger(r.durationMs)) {
     throw new LeaseCorruptError(`leadership record has bad fields: ${text}`);
   }
-  return { holder: r.holder, term: r.term!, durationMs: r.durationMs! };
+  const record: LeaseRecord = { holder: r.holder, term: r.term!, durationMs: r.durationMs! };
+  // Informational only (see LeaseRecord.progress): a malformed value is dropped, not a corrupt record.
+  const p = r.progress as Partial<LeaderProgress> | null | undefined;
+  if (typeof p !== "object" || p === null || !Number.isSafeInteger(p.step) || !Number.isSafeInteger(p.timeMs)) return record;
+  return { ...record, progress: { step: p.step!, timeMs: p.timeMs! } };
 }

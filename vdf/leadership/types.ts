@@ -8,6 +8,17 @@ export interface LeaseRecord {
   term: number;
   /** How long others wait, after last seeing the record change, before taking over. */
   durationMs: number;
+  /**
+   * The holder's newest step when it wrote the record. Informational (the operator shows it in the
+   * HashChain status); the election never reads it.
+   */
+  progress?: LeaderProgress;
+}
+
+export interface LeaderProgress {
+  step: number;
+  /** The step's timeMs (the producing leader's clock), milliseconds since the epoch. */
+  timeMs: number;
 }
 
 export interface VersionedLease {

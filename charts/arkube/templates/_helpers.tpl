@@ -40,6 +40,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The chart's default HashChain: its vdf Deployment, ConfigMap and Lease are <name>-vdf. */}}
+{{- define "arkube.hashChainName" -}}
+{{- .Values.vdf.hashChain.name | default (include "arkube.fullname" .) -}}
+{{- end -}}
+
+{{- define "arkube.defaultHashChainConfigMap" -}}
+{{- printf "%s-default-hashchain" (include "arkube.fullname" .) -}}
+{{- end -}}
+
 {{- define "arkube.natsName" -}}
 {{- printf "%s-nats" (include "arkube.fullname" .) -}}
 {{- end -}}
