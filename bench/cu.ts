@@ -63,7 +63,7 @@ async function coldStartMs(from: ProcessHost): Promise<number> {
   const compiled = await new ModuleCompiler().get(spec); // compiled once per pod, before any cold start
   const worker = await startWorker(); // a pod keeps idle workers started (WorkerPool)
   const started = performance.now();
-  const host = await ProcessHost.start("bench-cold", spec, bounds, compiled, Promise.resolve(worker));
+  const host = await ProcessHost.start("bench-cold", spec, bounds, { compiled, worker: Promise.resolve(worker) });
   await host.restore(image.compressed);
   await host.evaluate(countMessage(-1), env);
   const ms = performance.now() - started;

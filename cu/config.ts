@@ -58,6 +58,8 @@ export interface CuConfig {
     readonly memberTtlMs: number;
     readonly outboxAckWaitMs: number;
     readonly outboxRetryDelayMs: number;
+    /** Kubernetes membership: at most one AOProcess status write (lastNonce) per process per interval. */
+    readonly statusWriteIntervalMs: number;
   };
 }
 
@@ -75,6 +77,7 @@ export const cuBoundsDefault: CuConfig["bounds"] = Object.freeze({
   memberTtlMs: 5_000,
   outboxAckWaitMs: 5_000,
   outboxRetryDelayMs: 250,
+  statusWriteIntervalMs: 10_000,
 });
 
 type Raw = Record<string, unknown>;
@@ -172,6 +175,7 @@ export function parseConfig(text: string, baseDir: string): CuConfig {
       memberTtlMs: num2("memberTtlMs"),
       outboxAckWaitMs: num2("outboxAckWaitMs"),
       outboxRetryDelayMs: num2("outboxRetryDelayMs"),
+      statusWriteIntervalMs: num2("statusWriteIntervalMs"),
     },
   };
 }

@@ -12,6 +12,7 @@ export type CuErrorCode =
   | "ERR_CU_UNKNOWN_MESSAGE"
   | "ERR_CU_UNKNOWN_MODULE"
   | "ERR_CU_UNSUPPORTED_MODULE"
+  | "ERR_CU_BAD_CRON"
   | "ERR_CU_NOT_FOUND"
   | "ERR_CU_WORKER_CRASHED"
   | "ERR_CU_MODULE_LOAD"
@@ -25,7 +26,7 @@ export type CuErrorCode =
 const cuErrorCodes: ReadonlySet<string> = new Set<CuErrorCode>([
   "ERR_CU_CONFIG", "ERR_CU_BAD_REQUEST", "ERR_CU_BAD_ITEM", "ERR_CU_BAD_SIGNATURE", "ERR_CU_ITEM_TOO_LARGE",
   "ERR_CU_UNKNOWN_PROCESS", "ERR_CU_UNKNOWN_MESSAGE", "ERR_CU_UNKNOWN_MODULE", "ERR_CU_UNSUPPORTED_MODULE",
-  "ERR_CU_NOT_FOUND", "ERR_CU_WORKER_CRASHED", "ERR_CU_MODULE_LOAD", "ERR_CU_NONCE_CONFLICT", "ERR_CU_CORRUPT_LOG",
+  "ERR_CU_BAD_CRON", "ERR_CU_NOT_FOUND", "ERR_CU_WORKER_CRASHED", "ERR_CU_MODULE_LOAD", "ERR_CU_NONCE_CONFLICT", "ERR_CU_CORRUPT_LOG",
   "ERR_CU_TIMEOUT", "ERR_CU_CLOSED", "ERR_CU_OWNER_UNREACHABLE", "ERR_CU_BAD_FRAME",
 ]);
 
@@ -97,6 +98,13 @@ export class UnknownModuleError extends CuError {
 export class UnsupportedModuleError extends CuError {
   constructor(message: string) {
     super("ERR_CU_UNSUPPORTED_MODULE", 400, message);
+  }
+}
+
+/** A process's Cron-Interval / Cron-Tag-* tags do not parse (the reference CU refuses to evaluate it too). */
+export class BadCronError extends CuError {
+  constructor(message: string) {
+    super("ERR_CU_BAD_CRON", 400, message);
   }
 }
 

@@ -88,6 +88,8 @@ export async function startCuNode(config: CuConfig, logger: Logger): Promise<CuN
   const url = `http://${config.http.host}:${port}`;
   const self = { id: config.podId, grpcAddress: config.grpc.advertise ?? `${config.grpc.host}:${grpc.port}`, httpUrl: url };
   const membership = await joinMembership(config, nc, self, logger);
+  const statusWriter = membership instanceof KubernetesMembership ? membership.statusWriter(bounds.statusWriteIntervalMs) : undefined;
+  if (statusWriter !== undefined) service.reportProgressTo(statusWriter);
   const router = new ClusterCompute({ local: service, membership, bounds, logger });
   const messenger = new Messenger({
     nc,
@@ -98,12 +100,13 @@ export async function startCuNode(config: CuConfig, logger: Logger): Promise<CuN
     replicas,
   });
   await messenger.start();
-  const metrics = { metricsText: () => router.metricsText() + outbox.metricsText() + messenger.metricsText() };
+  const metrics = { metricsText: () => router.metricsText() + outbox.metricsText() + messenger.metricsText() + (statusWriter?.metricsText() ?? "") };
   routes.cu = cuRoutes({
     log: router.log,
     resultAt: (pid, nonce) => router.resultAt(pid, nonce),
     dryRun: (pid, message) => router.dryRun(pid, message),
     state: (pid) => router.state(pid),
+    cronResults: (pid, query) => router.cronResults(pid, query),
     hotProcesses: () => router.hotProcesses(),
     metricsText: metrics.metricsText,
   });
@@ -123,6 +126,7 @@ export async function startCuNode(config: CuConfig, logger: Logger): Promise<CuN
       await messenger.stop();
       await router.close();
       await service.close();
+      await statusWriter?.close();
       await membership.close();
       await nc.drain();
       logger.info({ event: "cu.node.stopped", podId: config.podId });

@@ -1,6 +1,6 @@
 // One compute pod (scheduler + CU routes) over HTTP on a real nats-server and the real aos2 module:
-// spawn and Eval via POST /, results, dry-run, 4xx for bad input, and a restart that restores
-// from the object-store checkpoint and still gives identical results.
+// spawn and Eval via POST /, results, dry-run, 4xx for bad input, cron ticks and GET /cron, and a
+// restart that restores from the object-store checkpoint and still gives identical results.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
@@ -57,8 +57,23 @@ after(async () => {
   await nats?.stop();
 });
 
+interface CronEdge {
+  cursor: string;
+  node: { Output: unknown; cron: string; timestamp: number };
+}
+
+async function cronEdges(pid: string, query = ""): Promise<CronEdge[]> {
+  const { status, body } = await get(`/cron/${pid}${query}`);
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.edges as CronEdge[];
+}
+
+const countTicks = "Ticks = 0; Handlers.add('tick', Handlers.utils.hasMatchingTag('Action', 'Cron'), function() Ticks = Ticks + 1; print('tick ' .. Ticks) end)";
+
 describe("cu pod over HTTP", () => {
   let pid = "";
+  let cronPid = "";
+  let cronTicks = 0;
   const evals: DataItem[] = [];
 
   it("spawns a process and answers Eval return 1+1 with 2", async () => {
@@ -128,12 +143,35 @@ describe("cu pod over HTTP", () => {
     assert.equal(ts.body.block_height, 1_500_000);
   });
 
+  it("evaluates cron ticks between scheduled messages and serves them on GET /cron", async () => {
+    const cronTags = [{ name: "Cron-Interval", value: "1-second" }, { name: "Cron-Tag-Action", value: "Cron" }];
+    const spawn = await post(processItem(owner, aos2.id, node.schedulerAddress, cronTags, "cron"));
+    assert.equal(spawn.status, 201, JSON.stringify(spawn.body));
+    cronPid = String(spawn.body.id);
+    await post(evalItem(owner, cronPid, countTicks));
+    // Let the scheduler's clock pass a few 1-second boundaries; how many is whatever the timestamps say.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const check = evalItem(owner, cronPid, "return Ticks");
+    await post(check);
+    cronTicks = Number(outputData((await resultOf(cronPid, check)).Output));
+    assert.ok(cronTicks >= 2, `ticks: ${cronTicks}`);
+    const edges = await cronEdges(cronPid);
+    assert.deepEqual(edges.map((e) => outputData(e.node.Output)), Array.from({ length: cronTicks }, (_, i) => `tick ${i + 1}`));
+    assert.ok(edges.every((e, i) => i === 0 || Number(e.cursor) > Number(edges[i - 1]!.cursor)), "cursors increase");
+    assert.equal(edges[0]?.node.cron, "0-1-second");
+    assert.deepEqual((await cronEdges(cronPid, `?from=${edges[0]!.cursor}`)).map((e) => e.cursor), edges.slice(1).map((e) => e.cursor));
+    assert.deepEqual(await cronEdges(pid), [], "a process without crons has none");
+    const bad = processItem(owner, aos2.id, node.schedulerAddress, [{ name: "Cron-Interval", value: "5-fortnights" }], "bad-cron");
+    assert.deepEqual(await post(bad).then((r) => [r.status, r.body.code]), [400, "ERR_CU_BAD_CRON"]);
+  });
+
   it("restarts from the object-store checkpoint with identical results", async () => {
     const more: DataItem[] = [];
     for (let i = 0; i < 3; i++) more.push(evalItem(owner, pid, `Count = Count * 2 + ${i}; return Count`));
     for (const m of more) await post(m);
     const expected = [];
     for (const m of more) expected.push(await resultOf(pid, m));
+    const cronBefore = await cronEdges(cronPid);
     await node.close();
     // Wipe nothing but the pod: results and checkpoints live in NATS. A fresh pod must re-derive the
     // same state; ask it for a result that did not exist before the restart.
@@ -142,5 +180,14 @@ describe("cu pod over HTTP", () => {
     await post(next);
     assert.equal(outputData((await resultOf(pid, next)).Output), outputData(expected.at(-1)!.Output));
     for (let i = 0; i < more.length; i++) assert.deepEqual(await resultOf(pid, more[i]!), expected[i]);
+    // The cron process resumes from its checkpoint: earlier ticks unchanged, the count goes on.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const again = evalItem(owner, cronPid, "return Ticks");
+    await post(again);
+    const ticks = Number(outputData((await resultOf(cronPid, again)).Output));
+    assert.ok(ticks > cronTicks, `${ticks} > ${cronTicks}`);
+    const cronAfter = await cronEdges(cronPid);
+    assert.deepEqual(cronAfter.slice(0, cronBefore.length), cronBefore);
+    assert.equal(cronAfter.length, ticks);
   });
 });

@@ -1,8 +1,10 @@
 // ao CU routes: GET /result/:messageId?process-id=, GET /results/:processId?from&to&sort&limit
-// (from/to are inclusive nonces), GET /state/:processId (the gzipped memory image), POST
-// /dry-run?process-id= (a JSON message; never mutates state), GET /healthz, GET /metrics.
+// (from/to are inclusive nonces), GET /cron/:processId?from&to&limit (results of generated cron
+// messages; from/to are timestamps in ms, from exclusive, to inclusive, as in the reference CU),
+// GET /state/:processId (the gzipped memory image), POST /dry-run?process-id= (a JSON message; never
+// mutates state), GET /healthz, GET /metrics.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { StoredResult } from "../compute/stores.ts";
+import type { StoredCronResult, StoredResult } from "../compute/stores.ts";
 import type { LoaderMessage, LoaderTag } from "../evaluator/types.ts";
 import { BadRequestError, UnknownMessageError, UnknownProcessError } from "../errors.ts";
 import { idParam, intParam, readBody, sendJson } from "../http/util.ts";
@@ -11,12 +13,14 @@ import type { Compute } from "../compute/service.ts";
 export const resultsLimitDefault = 25;
 export const resultsLimitMax = 1_000;
 export const dryRunBodyBytesMax = 1024 * 1024;
+export const cronLimitDefault = 100;
+export const cronLimitMax = 1_000;
 
 export interface CuRoutes {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
 }
 
-function publicResult(stored: StoredResult): StoredResult["result"] {
+function publicResult(stored: StoredResult | StoredCronResult): StoredResult["result"] {
   return stored.result;
 }
 
@@ -79,6 +83,19 @@ export function cuRoutes(service: Compute): CuRoutes {
     sendJson(res, 200, { edges });
   }
 
+  async function cron(res: ServerResponse, url: URL, processId: string): Promise<void> {
+    const fromMs = intParam(url, "from", undefined);
+    const toMs = intParam(url, "to", undefined);
+    const limit = Math.min(intParam(url, "limit", cronLimitDefault) ?? cronLimitDefault, cronLimitMax);
+    const page = await service.cronResults(processId, { ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), limit });
+    // The reference's connection shape; the cursor is the tick's time, what `from` takes to go on.
+    const edges = page.results.map((stored) => ({
+      cursor: String(stored.timestamp),
+      node: { ...publicResult(stored), cron: stored.cron, timestamp: stored.timestamp, blockHeight: stored.blockHeight, nonce: stored.nonce },
+    }));
+    sendJson(res, 200, { pageInfo: { hasNextPage: page.hasNextPage }, edges });
+  }
+
   return {
     async handle(req, res, url) {
       const parts = url.pathname.split("/").filter((p) => p !== "");
@@ -106,6 +123,10 @@ export function cuRoutes(service: Compute): CuRoutes {
       }
       if (head === "results") {
         await results(res, url, idParam(arg, "process id"));
+        return true;
+      }
+      if (head === "cron") {
+        await cron(res, url, idParam(arg, "process id"));
         return true;
       }
       if (head === "state") {

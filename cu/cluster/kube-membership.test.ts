@@ -3,7 +3,9 @@
 // this process; the test plays the kubelet (reports the Pod objects Running and Ready on 127.0.0.1 with
 // the pods' ports named in their spec). Proof: an AOProcess assigned to pod X is evaluated by X and the
 // other pod forwards to it; reassigning it moves ownership with a checkpoint handoff; deleting the
-// owner's pod under load moves it again, and no message is lost or applied twice.
+// owner's pod under load moves it again, and no message is lost or applied twice. Throughout, the
+// owning pod writes status.lastNonce / lastEvaluatedTime of the AOProcess (rate-limited, status
+// subresource, its own field manager next to the operator's assignedPod).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { cuPodSelectorDefault, startAOProcessController, type AOProcessController } from "../../operator/aoprocess/controller.ts";
@@ -73,7 +75,7 @@ async function reportReady(pod: Pod): Promise<void> {
 async function startPod(name: string): Promise<Pod> {
   const pod: Pod = { name, httpPort: await freePort(), grpcPort: await freePort(), events: [] };
   await createPodObject(pod);
-  const base = testCuConfig(nats.url, name, { idleWorkersMax: 1 });
+  const base = testCuConfig(nats.url, name, { idleWorkersMax: 1, statusWriteIntervalMs: 1_000 });
   pod.node = await startCuNode({
     ...base,
     http: { host: "127.0.0.1", port: pod.httpPort },
@@ -120,6 +122,20 @@ async function ownedEverywhere(name: string, pid: string, want?: string): Promis
   return pods.find((p) => p.name === podName)!;
 }
 
+/** A counter from the pod's /metrics (the status writer's live there, next to the router's). */
+async function scraped(pod: Pod, name: string): Promise<number> {
+  const text = await (await fetch(`${node(pod).url}/metrics`)).text();
+  return Number(text.split("\n").find((l) => l.startsWith(`${name} `))?.split(" ")[1] ?? NaN);
+}
+
+/** Waits until the AOProcess reports `nonce` as its last, then returns its status. */
+async function reportedNonce(name: string, nonce: number): Promise<NonNullable<AOProcess["status"]>> {
+  return pollUntil(`${name} status.lastNonce ${nonce}`, convergeTimeoutMs, async () => {
+    const status = (await cluster.api.get<AOProcess>(resources.aoProcess, name, ns))?.status;
+    return status?.lastNonce === nonce ? status : undefined;
+  });
+}
+
 const releasedCount = (pod: Pod) => pod.events.filter((e) => e.event === "cu.router.released").length;
 
 before(async () => {
@@ -159,6 +175,14 @@ describe("cu membership from Kubernetes", () => {
     assert.equal(node(y).service.hotProcesses(), 0, "the other pod only forwards");
     assert.ok(metric(y, "arkube_cu_forwarded_total") >= 3);
     assert.equal(metric(y, "arkube_cu_forward_fallbacks_total"), 0);
+    const status = await reportedNonce("proc-1", 3);
+    assert.ok(Number.isFinite(Date.parse(status.lastEvaluatedTime ?? "")), `lastEvaluatedTime ${status.lastEvaluatedTime}`);
+    assert.equal(status.assignedPod, x.name, "the operator's field is untouched");
+    type WithManagers = AOProcess & { metadata: { managedFields?: { manager: string }[] } };
+    const managers = (await cluster.api.get<WithManagers>(resources.aoProcess, "proc-1", ns))?.metadata.managedFields?.map((f) => f.manager);
+    assert.ok(managers?.includes("arkube-cu"), `managers: ${managers?.join(",")}`);
+    assert.ok((await scraped(x, "arkube_cu_status_writes_total")) >= 1);
+    assert.equal(await scraped(y, "arkube_cu_status_writes_total"), 0, "only the owner writes");
   });
 
   it("reassigning the AOProcess moves ownership with a checkpoint handoff", async () => {
@@ -175,6 +199,8 @@ describe("cu membership from Kubernetes", () => {
     assert.deepEqual(hot.map((e) => e.fromNonce), [3], "Y restored X's checkpoint instead of replaying from the start");
     assert.equal(node(x).service.hotProcesses(), 0);
     assert.equal(node(y).service.hotProcesses(), 1);
+    await reportedNonce("proc-1", 6);
+    assert.ok((await scraped(y, "arkube_cu_status_writes_total")) >= 1, "the new owner reports");
   });
 
   it("deleting the owner's pod under load moves the process; nothing is lost or applied twice", async () => {
@@ -207,5 +233,6 @@ describe("cu membership from Kubernetes", () => {
     const ids = log.edges.map((e) => e.node.message.id);
     assert.equal(ids.length, lastNonce + 1);
     assert.equal(new Set(ids).size, ids.length, "no message assigned twice");
+    await reportedNonce("proc-1", lastNonce);
   });
 });

@@ -1,8 +1,9 @@
 // Membership from Kubernetes: the live cu pods (label selector, Ready, pod IP + named ports) and the
 // operator's AOProcess assignment (status.assignedPod), each kept current by a list+watch informer (the
-// operator's own, with its 410 recovery). Nothing is written: a pod joins when the kubelet reports it
-// Ready and leaves when it turns unready or gets a deletionTimestamp (scale-down, eviction), which is
-// also when the operator moves its processes away; the router then checkpoints what moved (handoff).
+// operator's own, with its 410 recovery). Membership writes nothing: a pod joins when the kubelet
+// reports it Ready and leaves when it turns unready or gets a deletionTimestamp (scale-down, eviction),
+// which is also when the operator moves its processes away; the router then checkpoints what moved
+// (handoff). The only write is progress (statusWriter, kube-status.ts) on AOProcesses assigned here.
 import { KubeConfig } from "@kubernetes/client-node";
 import { createKubeClient, type KubeApi } from "../../operator/kube/client.ts";
 import { createInformer, type Informer } from "../../operator/kube/informer.ts";
@@ -12,6 +13,7 @@ import type { AOProcess } from "../../protocol/crds/index.ts";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { AssignmentIndex, kubeOwner, membersFromPods, ownershipView, type CuPodLike, type KubeOwnershipView, type PortNames } from "./kube-view.ts";
+import { AOProcessStatusWriter, type AOProcessDirectory } from "./kube-status.ts";
 import type { Membership } from "./membership.ts";
 import { sameMembers, type Member } from "./ring.ts";
 
@@ -26,7 +28,7 @@ export interface KubeMembershipOptions {
 
 type Listener = (members: readonly Member[]) => void;
 
-export class KubernetesMembership implements Membership {
+export class KubernetesMembership implements Membership, AOProcessDirectory {
   private view: KubeOwnershipView = ownershipView([]);
   private readonly assignments = new AssignmentIndex();
   private readonly listeners = new Set<Listener>();
@@ -76,6 +78,15 @@ export class KubernetesMembership implements Membership {
   onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  aoProcessesOf(processId: string): readonly AOProcess[] {
+    return this.processes?.list().filter((proc) => proc.spec.processId === processId) ?? [];
+  }
+
+  /** The writer of this pod's AOProcess progress, on this membership's client and informer. */
+  statusWriter(statusWriteIntervalMs: number): AOProcessStatusWriter {
+    return new AOProcessStatusWriter({ api: this.api, namespace: this.opts.namespace, selfId: this.self.id, directory: this, statusWriteIntervalMs, logger: this.logger });
   }
 
   /** Stops watching. Leaving is Kubernetes' business: the pod turns unready or is deleted. */

@@ -4,10 +4,11 @@
 // An unreachable owner (killed, not yet expired from the membership) is covered by evaluating here:
 // evaluation is deterministic and results, outbox items and assignments are idempotent, so two pods
 // briefly evaluating the same process produce the same bytes, never a second application.
+import type { CronPage, CronQuery } from "../compute/cron-results.ts";
 import type { Compute, ComputeService } from "../compute/service.ts";
 import type { AssignmentLog, StoredResult } from "../compute/stores.ts";
 import type { EvalResult, LoaderMessage } from "../evaluator/types.ts";
-import { OwnerUnreachableError } from "../errors.ts";
+import { OwnerUnreachableError, UnknownProcessError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { PeerClient } from "./grpc.ts";
 import type { Membership } from "./membership.ts";
@@ -62,6 +63,14 @@ export class ClusterCompute implements Compute {
 
   state(processId: string): Promise<{ nonce: number; compressed: Uint8Array }> {
     return this.route(processId, (local) => local.state(processId), (peer) => peer.state(processId));
+  }
+
+  /** The owner evaluates through the last nonce (unless stored already); the results are read here. */
+  async cronResults(processId: string, query: CronQuery): Promise<CronPage> {
+    const last = await this.log.lastNonce(processId);
+    if (last === undefined) throw new UnknownProcessError(processId);
+    await this.resultAt(processId, last);
+    return this.deps.local.storedCronResults(processId, last, query);
   }
 
   /** Has the owner evaluate everything assigned to `processId`, in the background, coalesced. */

@@ -1,7 +1,18 @@
 // In-memory implementations of the compute stores, for unit tests of the runner and for the bench's
 // reference runs. Production wiring uses the NATS stores.
 import type { EvalResult } from "../evaluator/types.ts";
-import type { AssignmentLog, Checkpoint, CheckpointStore, Outbox, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
+import {
+  positionLabel,
+  type AssignmentLog,
+  type Checkpoint,
+  type CheckpointStore,
+  type FoldPosition,
+  type Outbox,
+  type ResultStore,
+  type ScheduledEntry,
+  type StoredCronResult,
+  type StoredResult,
+} from "./stores.ts";
 
 export class MemoryAssignmentLog implements AssignmentLog {
   private readonly entries = new Map<string, ScheduledEntry[]>();
@@ -30,6 +41,7 @@ export class MemoryAssignmentLog implements AssignmentLog {
 
 export class MemoryResultStore implements ResultStore {
   private readonly results = new Map<string, StoredResult>();
+  private readonly cronResults = new Map<string, StoredCronResult>();
 
   async put(result: StoredResult): Promise<void> {
     this.results.set(`${result.processId}/${result.nonce}`, result);
@@ -37,6 +49,14 @@ export class MemoryResultStore implements ResultStore {
 
   async get(processId: string, nonce: number): Promise<StoredResult | undefined> {
     return this.results.get(`${processId}/${nonce}`);
+  }
+
+  async putCron(result: StoredCronResult): Promise<void> {
+    this.cronResults.set(`${result.processId}/${result.nonce}/${result.tick}`, result);
+  }
+
+  async getCron(processId: string, nonce: number, tick: number): Promise<StoredCronResult | undefined> {
+    return this.cronResults.get(`${processId}/${nonce}/${tick}`);
   }
 }
 
@@ -46,7 +66,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
   async put(checkpoint: Checkpoint): Promise<void> {
     const list = this.checkpoints.get(checkpoint.processId) ?? [];
     list.push(checkpoint);
-    list.sort((a, b) => a.nonce - b.nonce);
+    list.sort((a, b) => a.nonce - b.nonce || (a.cron?.ticks ?? 0) - (b.cron?.ticks ?? 0));
     this.checkpoints.set(checkpoint.processId, list);
   }
 
@@ -56,11 +76,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 }
 
-/** Keeps what was published, keyed by process/nonce (a republished nonce replaces its entry). */
+/** Keeps what was published, keyed by process/position (a republished position replaces its entry). */
 export class MemoryOutbox implements Outbox {
   readonly published = new Map<string, EvalResult>();
 
-  async publish(processId: string, nonce: number, result: EvalResult): Promise<void> {
-    if (result.Messages.length > 0 || result.Spawns.length > 0) this.published.set(`${processId}/${nonce}`, result);
+  async publish(processId: string, position: FoldPosition, result: EvalResult): Promise<void> {
+    if (result.Messages.length > 0 || result.Spawns.length > 0) this.published.set(`${processId}/${positionLabel(position)}`, result);
   }
 }

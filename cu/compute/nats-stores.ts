@@ -1,23 +1,39 @@
-// Results and checkpoints in NATS: results in a KV bucket keyed <pid>.<nonce>; checkpoint images in
-// the object store keyed <pid>/<nonce>, with a KV head (<pid> -> latest nonce) so a restore is one
-// KV get plus one object get. An optional local directory caches images this pod wrote or fetched.
+// Results and checkpoints in NATS: results in a KV bucket keyed <pid>.<nonce>, cron results in another
+// keyed <pid>.<nonce>.<tick>; checkpoint images in the object store keyed <pid>/<nonce> (plus
+// "+cron<ticks>" when taken inside a cron gap), with a KV head (<pid> -> latest position and cron
+// progress) so a restore is one KV get plus one object get. An optional local directory caches images
+// this pod wrote or fetched.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kvm, type KV } from "@nats-io/kv";
 import { Objm, type ObjectStore } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { CorruptLogError } from "../errors.ts";
-import type { Checkpoint, CheckpointStore, ResultStore, StoredResult } from "./stores.ts";
+import type { Checkpoint, CheckpointStore, CronProgress, ResultStore, StoredCronResult, StoredResult } from "./stores.ts";
 
 export const resultsBucket = "arkube-ao-results";
+export const cronResultsBucket = "arkube-ao-cron-results";
 export const checkpointBucket = "arkube-ao-checkpoints";
 export const checkpointHeadsBucket = "arkube-ao-checkpoint-heads";
 
 export class KvResultStore implements ResultStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly cronKv: KV,
+  ) {}
 
   static async open(nc: NatsConnection, replicas = 1): Promise<KvResultStore> {
-    return new KvResultStore(await new Kvm(nc).create(resultsBucket, { replicas }));
+    const kvm = new Kvm(nc);
+    return new KvResultStore(await kvm.create(resultsBucket, { replicas }), await kvm.create(cronResultsBucket, { replicas }));
+  }
+
+  async putCron(result: StoredCronResult): Promise<void> {
+    await this.cronKv.put(`${result.processId}.${result.nonce}.${result.tick}`, JSON.stringify(result));
+  }
+
+  async getCron(processId: string, nonce: number, tick: number): Promise<StoredCronResult | undefined> {
+    const entry = await this.cronKv.get(`${processId}.${nonce}.${tick}`);
+    return entry === null || entry.operation !== "PUT" ? undefined : entry.json<StoredCronResult>();
   }
 
   async put(result: StoredResult): Promise<void> {
@@ -33,6 +49,8 @@ export class KvResultStore implements ResultStore {
 interface CheckpointHead {
   readonly nonce: number;
   readonly memoryBytes: number;
+  /** Absent in heads written before cron support. */
+  readonly cron?: CronProgress;
 }
 
 export class ObjectCheckpointStore implements CheckpointStore {
@@ -51,11 +69,12 @@ export class ObjectCheckpointStore implements CheckpointStore {
   }
 
   async put(checkpoint: Checkpoint): Promise<void> {
-    const name = objectName(checkpoint.processId, checkpoint.nonce);
+    const name = objectName(checkpoint.processId, checkpoint.nonce, checkpoint.cron);
     await this.objects.putBlob({ name }, checkpoint.compressed);
     this.cacheWrite(name, checkpoint.compressed);
     // The head moves only after the image is stored, so a reader never sees a head without its image.
-    await this.heads.put(checkpoint.processId, JSON.stringify({ nonce: checkpoint.nonce, memoryBytes: checkpoint.memoryBytes } satisfies CheckpointHead));
+    const head: CheckpointHead = { nonce: checkpoint.nonce, memoryBytes: checkpoint.memoryBytes, ...(checkpoint.cron === undefined ? {} : { cron: checkpoint.cron }) };
+    await this.heads.put(checkpoint.processId, JSON.stringify(head));
   }
 
   async latest(processId: string, atMostNonce?: number): Promise<Checkpoint | undefined> {
@@ -64,11 +83,11 @@ export class ObjectCheckpointStore implements CheckpointStore {
     const head = entry.json<CheckpointHead>();
     // Older images are not indexed; a caller bounded below the head starts from genesis instead.
     if (atMostNonce !== undefined && head.nonce > atMostNonce) return undefined;
-    const name = objectName(processId, head.nonce);
+    const name = objectName(processId, head.nonce, head.cron);
     const compressed = this.cacheRead(name) ?? (await this.objects.getBlob(name));
-    if (compressed === null) throw new CorruptLogError(`checkpoint head ${processId}@${head.nonce} has no image`);
+    if (compressed === null) throw new CorruptLogError(`checkpoint head ${name} has no image`);
     this.cacheWrite(name, compressed);
-    return { processId, nonce: head.nonce, memoryBytes: head.memoryBytes, compressed };
+    return { processId, nonce: head.nonce, memoryBytes: head.memoryBytes, ...(head.cron === undefined ? {} : { cron: head.cron }), compressed };
   }
 
   private cachePath(name: string): string | undefined {
@@ -89,6 +108,9 @@ export class ObjectCheckpointStore implements CheckpointStore {
   }
 }
 
-function objectName(processId: string, nonce: number): string {
-  return `${processId}/${String(nonce).padStart(12, "0")}`;
+/** <pid>/<12-digit nonce>, plus "+cron<ticks>" inside a cron gap (names of older images unchanged). */
+function objectName(processId: string, nonce: number, cron: CronProgress | undefined): string {
+  const base = `${processId}/${String(nonce).padStart(12, "0")}`;
+  const ticks = cron?.ticks ?? 0;
+  return ticks === 0 ? base : `${base}+cron${ticks}`;
 }

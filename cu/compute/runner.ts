@@ -1,18 +1,32 @@
-// One process on its owning pod: folds the module over the assignment log in nonce order, keeping
-// the instance hot, storing every result, checkpointing every N messages and on eviction. After a
-// trap (or a restart anywhere) the instance is rebuilt from the latest checkpoint plus a replay.
-import { ProcessHost, type HostBounds } from "../evaluator/host.ts";
+// One process on its owning pod: folds the module over the assignment log in nonce order, with the
+// generated cron messages of each gap (compute/cron.ts) applied before the scheduled message that
+// closes it, keeping the instance hot, storing every result, checkpointing every N evaluations and on
+// eviction. After a trap (or a restart anywhere) the instance is rebuilt from the latest checkpoint
+// (which records the cron progress inside its gap) plus a replay.
+import { ProcessHost, type EvalOutcome, type HostBounds } from "../evaluator/host.ts";
 import type { ModuleCompiler } from "../evaluator/compiler.ts";
 import type { WorkerPool } from "../evaluator/pool.ts";
 import type { HotMember, HotSet } from "../evaluator/hot-set.ts";
-import { moduleSpecFor, processEnv, toLoaderMessage, type ModuleEntry } from "../evaluator/messages.ts";
+import { cronLoaderMessage, moduleSpecFor, processEnv, toLoaderMessage, type ModuleEntry } from "../evaluator/messages.ts";
 import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec } from "../evaluator/types.ts";
 import { UnknownProcessError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { AssignmentLog, CheckpointStore, Outbox, ResultStore, ScheduledEntry, StoredResult } from "./stores.ts";
+import { advanceClock, cronPlan, gapTicks, hasCrons, parseCrons, type CronPlan, type CronTick } from "./cron.ts";
+import type {
+  AssignmentLog,
+  Checkpoint,
+  CheckpointStore,
+  CronProgress,
+  FoldPosition,
+  Outbox,
+  ResultStore,
+  ScheduledEntry,
+  StoredCronResult,
+  StoredResult,
+} from "./stores.ts";
 
 export interface RunnerBounds extends HostBounds {
-  /** A checkpoint is written after this many messages since the last one. */
+  /** A checkpoint is written after this many evaluated messages (scheduled or cron) since the last one. */
   readonly checkpointEveryMessages: number;
 }
 
@@ -28,18 +42,27 @@ export interface RunnerContext {
   readonly trustedForwarders: ReadonlySet<string>;
   readonly bounds: RunnerBounds;
   readonly logger: Logger;
+  /** Told each scheduled nonce applied to the hot instance (replays included); must not block. */
+  readonly evaluated?: (nonce: number) => void;
 }
 
 interface Loaded {
   readonly spec: ModuleSpec;
   readonly env: LoaderEnv;
+  readonly crons: CronPlan;
 }
+
+const noCronProgress: CronProgress = Object.freeze({ ticks: 0, timestampMs: 0, blockHeight: 0 });
 
 export class ProcessRunner implements HotMember {
   private host: ProcessHost | undefined;
   /** Last nonce applied to the host's memory; -1 before the Process item. */
   private appliedNonce = -1;
-  private checkpointedNonce = -1;
+  /** The gap after appliedNonce: where it starts, and how many of its cron ticks were applied. */
+  private cron: CronProgress = noCronProgress;
+  /** Where the latest checkpoint this runner wrote or restored is (nonce, ticks). */
+  private checkpointed = { nonce: -1, ticks: 0 };
+  private sinceCheckpoint = 0;
   private loaded: Loaded | undefined;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -107,7 +130,10 @@ export class ProcessRunner implements HotMember {
   private async load(): Promise<Loaded> {
     if (this.loaded !== undefined) return this.loaded;
     for await (const entry of this.ctx.log.read(this.key, 0, 0)) {
-      this.loaded = { spec: moduleSpecFor(entry.message, this.ctx.modules), env: processEnvFor(entry, this.ctx.modules) };
+      const env = processEnvFor(entry, this.ctx.modules);
+      const origin = { timestampMs: entry.assignment.timestamp, blockHeight: entry.assignment.blockHeight };
+      // Malformed cron tags fail every evaluation of the process (BadCronError), as in the reference.
+      this.loaded = { spec: moduleSpecFor(entry.message, this.ctx.modules), env, crons: cronPlan(parseCrons(env.Process.Tags), origin) };
       return this.loaded;
     }
     throw new UnknownProcessError(this.key);
@@ -120,13 +146,20 @@ export class ProcessRunner implements HotMember {
     }
     const { spec } = await this.load();
     const started = performance.now();
-    const host = await ProcessHost.start(this.key, spec, this.ctx.bounds, await this.ctx.compiler.get(spec), this.ctx.pool.take());
+    const host = await ProcessHost.start(this.key, spec, this.ctx.bounds, {
+      compiled: await this.ctx.compiler.get(spec),
+      worker: this.ctx.pool.take(),
+      onStderr: (lines, droppedLines) => this.ctx.logger.warn({ event: "cu.module.stderr", processId: this.key, lines, droppedLines }),
+    });
     const checkpoint = await this.ctx.checkpoints.latest(this.key);
     if (checkpoint !== undefined) await host.restore(checkpoint.compressed);
     this.host = host;
     this.appliedNonce = checkpoint?.nonce ?? -1;
-    this.checkpointedNonce = this.appliedNonce;
-    this.ctx.logger.info({ event: "cu.process.hot", processId: this.key, fromNonce: this.appliedNonce, ms: Math.round(performance.now() - started) });
+    this.cron = checkpoint === undefined ? noCronProgress : (checkpoint.cron ?? (await this.progressOfOldCheckpoint(checkpoint)));
+    this.checkpointed = { nonce: this.appliedNonce, ticks: this.cron.ticks };
+    this.sinceCheckpoint = 0;
+    const ms = Math.round(performance.now() - started);
+    this.ctx.logger.info({ event: "cu.process.hot", processId: this.key, fromNonce: this.appliedNonce, fromCronTicks: this.cron.ticks, ms });
     await this.ctx.hotSet.touch(this);
     return host;
   }
@@ -143,50 +176,96 @@ export class ProcessRunner implements HotMember {
     }
   }
 
-  /** Applies entries up to `target`; stops early when a trap ended the host. */
+  /** Applies entries up to `target`, each after its gap's cron ticks; stops early when a trap ended the host. */
   private async evaluateRange(target: number): Promise<void> {
     const host = await this.hotHost();
     const loaded = await this.load();
     for await (const entry of this.ctx.log.read(this.key, this.appliedNonce + 1, target)) {
-      const known = await this.ctx.results.get(this.key, entry.assignment.nonce);
-      if (known?.trapped === true) {
-        this.appliedNonce = entry.assignment.nonce;
-        continue;
+      const { nonce, timestamp, blockHeight } = entry.assignment;
+      if (nonce > 0 && !(await this.applyGap(host, loaded, entry))) return;
+      const known = await this.ctx.results.get(this.key, nonce);
+      if (known?.trapped !== true) {
+        const message = toLoaderMessage(entry.message, entry.assignment, loaded.spec.moduleId, this.ctx.trustedForwarders);
+        const outcome = await host.evaluate(message, loaded.env);
+        // Replays after a restore recompute known results; evaluation is deterministic, so keep the first.
+        if (known === undefined) await this.keep(outcome, { nonce }, (result, trapped) => this.ctx.results.put(storedResult(entry, result, trapped)));
+        if (outcome.type === "trapped") {
+          this.trapped({ nonce }, outcome.error);
+          return;
+        }
       }
-      const message = toLoaderMessage(entry.message, entry.assignment, loaded.spec.moduleId, this.ctx.trustedForwarders);
-      const outcome = await host.evaluate(message, loaded.env);
-      const trapped = outcome.type === "trapped";
-      // Replays after a restore recompute known results; evaluation is deterministic, so keep the first.
-      if (known === undefined) {
-        const result = trapped ? trapResult(outcome.error) : outcome.result;
-        // Outbox first: a stored result is the mark that its messages are on their way.
-        if (!trapped) await this.ctx.outbox.publish(this.key, entry.assignment.nonce, result);
-        await this.ctx.results.put(storedResult(entry, result, trapped));
-      }
-      if (trapped) {
-        this.ctx.logger.warn({ event: "cu.process.trapped", processId: this.key, nonce: entry.assignment.nonce, error: outcome.error });
-        this.dropHost();
-        return;
-      }
-      this.appliedNonce = entry.assignment.nonce;
-      if (this.appliedNonce - this.checkpointedNonce >= this.ctx.bounds.checkpointEveryMessages) await this.writeCheckpoint();
+      this.appliedNonce = nonce;
+      this.cron = { ticks: 0, ...advanceClock(this.cron, timestamp, blockHeight) };
+      this.ctx.evaluated?.(nonce);
+      await this.counted();
     }
+  }
+
+  /** Applies the cron ticks of the gap that `next` closes, from where the fold is; false after a trap. */
+  private async applyGap(host: ProcessHost, loaded: Loaded, next: ScheduledEntry): Promise<boolean> {
+    if (!hasCrons(loaded.crons)) return true;
+    const nonce = this.appliedNonce;
+    const left = { timestampMs: this.cron.timestampMs, blockHeight: this.cron.blockHeight };
+    const right = advanceClock(left, next.assignment.timestamp, next.assignment.blockHeight);
+    for (const tick of gapTicks(loaded.crons, left, right)) {
+      if (tick.index < this.cron.ticks) continue;
+      const position = { nonce, tick: tick.index };
+      const known = await this.ctx.results.getCron(this.key, nonce, tick.index);
+      if (known?.trapped !== true) {
+        const outcome = await host.evaluate(cronLoaderMessage(tick, loaded.env), loaded.env);
+        if (known === undefined) await this.keep(outcome, position, (result, trapped) => this.ctx.results.putCron(storedCronResult(this.key, nonce, tick, result, trapped)));
+        if (outcome.type === "trapped") return this.trapped(position, outcome.error);
+      }
+      this.cron = { ...this.cron, ticks: tick.index + 1 };
+      await this.counted();
+    }
+    return true;
+  }
+
+  /** Stores a new result, its outbox first: a stored result is the mark that its messages are on their way. */
+  private async keep(outcome: EvalOutcome, position: FoldPosition, store: (result: EvalResult, trapped: boolean) => Promise<void>): Promise<void> {
+    if (outcome.type === "trapped") return store(trapResult(outcome.error), true);
+    await this.ctx.outbox.publish(this.key, position, outcome.result);
+    await store(outcome.result, false);
+  }
+
+  private trapped(position: FoldPosition, error: string): false {
+    this.ctx.logger.warn({ event: "cu.process.trapped", processId: this.key, nonce: position.nonce, cronTick: position.tick, error });
+    this.dropHost();
+    return false;
+  }
+
+  private async counted(): Promise<void> {
+    this.sinceCheckpoint++;
+    if (this.sinceCheckpoint >= this.ctx.bounds.checkpointEveryMessages) await this.writeCheckpoint();
   }
 
   private async writeCheckpoint(): Promise<void> {
     const host = this.host;
-    if (host === undefined || !host.alive || this.appliedNonce <= this.checkpointedNonce) return;
+    if (host === undefined || !host.alive || this.appliedNonce < 0) return;
+    if (this.checkpointed.nonce === this.appliedNonce && this.checkpointed.ticks === this.cron.ticks) return;
     const image = await host.snapshot();
-    await this.ctx.checkpoints.put({ processId: this.key, nonce: this.appliedNonce, ...image });
-    this.checkpointedNonce = this.appliedNonce;
-    this.ctx.logger.info({ event: "cu.checkpoint.written", processId: this.key, nonce: this.appliedNonce, bytes: image.compressed.byteLength });
+    const cron = { ...this.cron };
+    await this.ctx.checkpoints.put({ processId: this.key, nonce: this.appliedNonce, cron, ...image });
+    this.checkpointed = { nonce: this.appliedNonce, ticks: cron.ticks };
+    this.sinceCheckpoint = 0;
+    this.ctx.logger.info({ event: "cu.checkpoint.written", processId: this.key, nonce: this.appliedNonce, cronTicks: cron.ticks, bytes: image.compressed.byteLength });
+  }
+
+  /** A checkpoint from before cron support: no ticks applied, the clock of its own assignment. */
+  private async progressOfOldCheckpoint(checkpoint: Checkpoint): Promise<CronProgress> {
+    for await (const entry of this.ctx.log.read(this.key, checkpoint.nonce, checkpoint.nonce)) {
+      return { ticks: 0, timestampMs: entry.assignment.timestamp, blockHeight: entry.assignment.blockHeight };
+    }
+    throw new UnknownProcessError(this.key);
   }
 
   private dropHost(): void {
     const host = this.host;
     this.host = undefined;
     this.appliedNonce = -1;
-    this.checkpointedNonce = -1;
+    this.cron = noCronProgress;
+    this.checkpointed = { nonce: -1, ticks: 0 };
     this.ctx.hotSet.remove(this.key);
     void host?.terminate();
   }
@@ -207,6 +286,10 @@ function processEnvFor(entry: ScheduledEntry, modules: ReadonlyMap<string, Modul
 
 function trapResult(error: string): EvalResult {
   return { Messages: [], Spawns: [], Output: "", Error: error, Assignments: [], GasUsed: 0 };
+}
+
+function storedCronResult(processId: string, nonce: number, tick: CronTick, result: EvalResult, trapped: boolean): StoredCronResult {
+  return { processId, nonce, tick: tick.index, cron: tick.cron, timestamp: tick.timestampMs, blockHeight: tick.blockHeight, trapped, result };
 }
 
 function storedResult(entry: ScheduledEntry, result: EvalResult, trapped: boolean): StoredResult {

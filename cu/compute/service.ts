@@ -8,6 +8,7 @@ import type { ModuleEntry } from "../evaluator/messages.ts";
 import type { EvalResult, LoaderMessage } from "../evaluator/types.ts";
 import { CorruptLogError, UnknownProcessError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { readCronResults, type CronPage, type CronQuery } from "./cron-results.ts";
 import { ProcessRunner, type RunnerBounds } from "./runner.ts";
 import type { AssignmentLog, CheckpointStore, Outbox, ResultStore, StoredResult } from "./stores.ts";
 
@@ -22,12 +23,23 @@ export interface ComputeDeps {
   readonly logger: Logger;
 }
 
+/**
+ * Told each nonce this pod evaluates and each process it gives away (Kubernetes: the AOProcess status
+ * writer, cluster/kube-status.ts). Called on the evaluation path: must not block.
+ */
+export interface ProgressSink {
+  evaluated(processId: string, nonce: number): void;
+  released(processId: string): void;
+}
+
 /** What the HTTP routes need from the compute side, local or cluster-wide. */
 export interface Compute {
   readonly log: AssignmentLog;
   resultAt(processId: string, nonce: number): Promise<StoredResult>;
   dryRun(processId: string, message: Omit<LoaderMessage, "Module">): Promise<EvalResult>;
   state(processId: string): Promise<{ nonce: number; compressed: Uint8Array }>;
+  /** Results of generated cron messages by time, after evaluating everything scheduled so far. */
+  cronResults(processId: string, query: CronQuery): Promise<CronPage>;
   hotProcesses(): number;
   metricsText(): string;
 }
@@ -38,6 +50,7 @@ export class ComputeService implements Compute {
   private readonly compiler = new ModuleCompiler();
   private readonly pool: WorkerPool;
   private evaluatedTotal = 0;
+  private progress: ProgressSink | undefined;
 
   constructor(private readonly deps: ComputeDeps) {
     this.hotSet = new HotSet<ProcessRunner>(deps.bounds);
@@ -46,6 +59,11 @@ export class ComputeService implements Compute {
 
   get log(): AssignmentLog {
     return this.deps.log;
+  }
+
+  /** Set once the membership exists (it comes after this service in a pod's start). */
+  reportProgressTo(sink: ProgressSink): void {
+    this.progress = sink;
   }
 
   /** A result already stored by any pod (no evaluation). */
@@ -73,6 +91,18 @@ export class ComputeService implements Compute {
     return this.runner(processId).state();
   }
 
+  async cronResults(processId: string, query: CronQuery): Promise<CronPage> {
+    const last = await this.deps.log.lastNonce(processId);
+    if (last === undefined) throw new UnknownProcessError(processId);
+    await this.resultAt(processId, last);
+    return this.storedCronResults(processId, last, query);
+  }
+
+  /** Cron results of the gaps before `lastNonce`, which must have been evaluated (by any pod). */
+  storedCronResults(processId: string, lastNonce: number, query: CronQuery): Promise<CronPage> {
+    return readCronResults(this.deps.log, this.deps.results, processId, lastNonce, query);
+  }
+
   /** Evaluates everything assigned so far (after the messenger delivered to the process). */
   async evaluateAll(processId: string): Promise<void> {
     if ((await this.deps.log.lastNonce(processId)) === undefined) throw new UnknownProcessError(processId);
@@ -90,6 +120,7 @@ export class ComputeService implements Compute {
       this.runners.delete(processId);
       this.hotSet.remove(processId);
       await runner.evict();
+      this.progress?.released(processId);
       released.push(processId);
     }
     return released;
@@ -121,7 +152,8 @@ export class ComputeService implements Compute {
   private runner(processId: string): ProcessRunner {
     let runner = this.runners.get(processId);
     if (runner === undefined) {
-      runner = new ProcessRunner(processId, { ...this.deps, hotSet: this.hotSet, compiler: this.compiler, pool: this.pool });
+      const evaluated = (nonce: number): void => this.progress?.evaluated(processId, nonce);
+      runner = new ProcessRunner(processId, { ...this.deps, hotSet: this.hotSet, compiler: this.compiler, pool: this.pool, evaluated });
       this.runners.set(processId, runner);
     }
     return runner;

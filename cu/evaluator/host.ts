@@ -3,7 +3,7 @@
 import type { Worker } from "node:worker_threads";
 import { ClosedError, ModuleLoadError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { startWorker } from "./pool.ts";
-import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
+import type { EvalResult, LoaderEnv, LoaderMessage, ModuleMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
 
 export interface HostBounds {
   /** Module compile + runtime start. */
@@ -19,6 +19,9 @@ export type EvalOutcome =
 
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 
+/** Receives what the module wrote to stderr (lines kept by the worker, and how many it dropped). */
+export type ModuleStderrSink = (lines: readonly string[], droppedLines: number) => void;
+
 export class ProcessHost {
   private pending: Pending | undefined;
   private chain: Promise<unknown> = Promise.resolve();
@@ -31,8 +34,12 @@ export class ProcessHost {
     readonly spec: ModuleSpec,
     private readonly bounds: HostBounds,
     private readonly worker: Worker,
+    onStderr: ModuleStderrSink,
   ) {
-    this.worker.on("message", (reply: WorkerReply) => this.settle((p) => p.resolve(reply)));
+    this.worker.on("message", (reply: WorkerReply) => {
+      if (reply.type === "module-stderr") onStderr(reply.lines, reply.droppedLines);
+      else this.settle((p) => p.resolve(reply));
+    });
     this.worker.on("error", (err) => this.die(`error: ${err.message}`));
     this.worker.on("exit", (code) => this.die(`exited with code ${code}`));
   }
@@ -41,9 +48,14 @@ export class ProcessHost {
    * compiled: the module compiled once on this thread (see ModuleCompiler); workers share it.
    * worker: a started worker (see WorkerPool); one is started here when absent.
    */
-  static async start(processId: string, spec: ModuleSpec, bounds: HostBounds, compiled?: WebAssembly.Module, worker?: Promise<Worker>): Promise<ProcessHost> {
-    const host = new ProcessHost(processId, spec, bounds, await (worker ?? startWorker()));
-    const reply = await host.request({ type: "init", spec, compiled }, bounds.loadTimeoutMs, "module load").catch(async (err: unknown) => {
+  static async start(
+    processId: string,
+    spec: ModuleSpec,
+    bounds: HostBounds,
+    opts: { compiled?: WebAssembly.Module; worker?: Promise<Worker>; onStderr?: ModuleStderrSink } = {},
+  ): Promise<ProcessHost> {
+    const host = new ProcessHost(processId, spec, bounds, await (opts.worker ?? startWorker()), opts.onStderr ?? (() => undefined));
+    const reply = await host.request({ type: "init", spec, compiled: opts.compiled }, bounds.loadTimeoutMs, "module load").catch(async (err: unknown) => {
       await host.terminate();
       throw err;
     });
@@ -58,7 +70,7 @@ export class ProcessHost {
     return this.deadReason === undefined;
   }
 
-  evaluate(message: LoaderMessage, env: LoaderEnv): Promise<EvalOutcome> {
+  evaluate(message: ModuleMessage, env: LoaderEnv): Promise<EvalOutcome> {
     return this.evalRequest({ type: "eval", message, env });
   }
 

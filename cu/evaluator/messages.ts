@@ -10,7 +10,8 @@ import {
   type Tag,
 } from "../../protocol/ao/index.ts";
 import { UnknownModuleError, UnsupportedModuleError } from "../errors.ts";
-import { moduleFormats, type LoaderEnv, type LoaderMessage, type LoaderTag, type ModuleFormat, type ModuleSpec } from "./types.ts";
+import type { CronTick } from "../compute/cron.ts";
+import { moduleFormats, type CronLoaderMessage, type LoaderEnv, type LoaderMessage, type LoaderTag, type ModuleFormat, type ModuleSpec } from "./types.ts";
 
 /** A module this cluster can run: the wasm file and the tags its Module item would carry. */
 export interface ModuleEntry {
@@ -63,6 +64,20 @@ export function toLoaderMessage(
     Cron: false,
     Tags: loaderTags(item.tags),
     Data: lenientUtf8.decode(item.data),
+  };
+}
+
+/** A generated cron message: from the process's owner to the process, as the reference CU makes it. */
+export function cronLoaderMessage(tick: CronTick, env: LoaderEnv): CronLoaderMessage {
+  return {
+    Owner: env.Process.Owner,
+    From: env.Process.Owner,
+    Target: env.Process.Id,
+    Module: env.Module.Id,
+    "Block-Height": String(tick.blockHeight),
+    Timestamp: String(tick.timestampMs),
+    Cron: true,
+    Tags: tick.tags,
   };
 }
 

@@ -24,6 +24,24 @@ export interface LoaderMessage {
   readonly Data: string;
 }
 
+/**
+ * A generated cron message, shaped as the reference CU hands it to the module: the process's owner as
+ * Owner and From, the cron's tags, and no Id, Data, Nonce or Hash-Chain (it was never signed or assigned).
+ */
+export interface CronLoaderMessage {
+  readonly Owner: string;
+  readonly From: string;
+  readonly Target: string;
+  readonly Module: string;
+  readonly "Block-Height": string;
+  readonly Timestamp: string;
+  readonly Cron: true;
+  readonly Tags: readonly LoaderTag[];
+}
+
+/** What one evaluation applies: a scheduled message or a generated cron message. */
+export type ModuleMessage = LoaderMessage | CronLoaderMessage;
+
 export interface LoaderEnv {
   readonly Process: { readonly Id: string; readonly Owner: string; readonly Tags: readonly LoaderTag[] };
   readonly Module: { readonly Id: string; readonly Owner: string; readonly Tags: readonly LoaderTag[] };
@@ -60,7 +78,7 @@ export interface ModuleSpec {
 export type WorkerRequest =
   /** The first request: which module this worker instantiates (compiled: shared by the pod). */
   | { readonly type: "init"; readonly spec: ModuleSpec; readonly compiled: WebAssembly.Module | undefined }
-  | { readonly type: "eval"; readonly message: LoaderMessage; readonly env: LoaderEnv }
+  | { readonly type: "eval"; readonly message: ModuleMessage; readonly env: LoaderEnv }
   | { readonly type: "dry-run"; readonly message: LoaderMessage; readonly env: LoaderEnv }
   /** sparse: a checkpoint image (evaluator/image.ts); else the whole linear memory (GET /state). */
   | { readonly type: "snapshot"; readonly sparse: boolean }
@@ -75,4 +93,9 @@ export type WorkerReply =
   /** The module trapped: the instance is unusable and the process must be rebuilt. */
   | { readonly type: "trapped"; readonly error: string }
   | { readonly type: "snapshot"; readonly compressed: Uint8Array; readonly memoryBytes: number }
-  | { readonly type: "restored" };
+  | { readonly type: "restored" }
+  /**
+   * What the module wrote to its stderr (emscripten's printErr) since the last reply, e.g. failed
+   * heap growth under Memory-Limit; sent just before the reply it precedes, never awaited.
+   */
+  | { readonly type: "module-stderr"; readonly lines: readonly string[]; readonly droppedLines: number };

@@ -6,17 +6,22 @@ import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decodeSparseImage, encodeSparseImage } from "./image.ts";
-import type { EvalResult, LoaderEnv, LoaderMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
+import type { EvalResult, LoaderEnv, ModuleMessage, ModuleSpec, WorkerReply, WorkerRequest } from "./types.ts";
 
 type Handle = (
   buffer: ArrayBuffer | Uint8Array | null,
-  msg: LoaderMessage,
+  msg: ModuleMessage,
   env: LoaderEnv,
 ) => Promise<EvalResult & { Memory: ArrayBuffer | Uint8Array }>;
 
 const wasmPageBytes = 65_536;
 /** Snapshots are mostly zero pages; level 1 compresses them ~100x at a fraction of level 6's cost. */
 const snapshotGzipLevel = 1;
+/**
+ * Module stderr lines forwarded per reply; the rest are only counted. A message that hits
+ * Memory-Limit makes emscripten report every failed growth attempt (4 lines per allocation).
+ */
+const moduleStderrLinesMax = 8;
 
 const port = parentPort;
 if (port === null) throw new Error("evaluator worker started outside a worker thread");
@@ -34,7 +39,15 @@ WebAssembly.Memory.prototype.grow = function grow(this: WebAssembly.Memory, delt
   if (spec !== undefined && nextBytes > spec.memoryLimitBytes) {
     throw new RangeError(`Memory-Limit ${spec.memoryLimitBytes} bytes: cannot grow to ${nextBytes}`);
   }
-  return originalGrow.call(this, deltaPages);
+  try {
+    return originalGrow.call(this, deltaPages);
+  } catch (err) {
+    // The final memory64 JS API takes and returns page counts of a 64-bit memory as BigInt; the
+    // wasm64 loader (written against V8's experimental flag) passes a Number. Everything else rethrows.
+    if (!(err instanceof TypeError) || typeof deltaPages !== "number") throw err;
+    const grow = originalGrow as unknown as (this: WebAssembly.Memory, delta: bigint) => bigint;
+    return Number(grow.call(this, BigInt(deltaPages)));
+  }
 };
 
 let handle: Handle | undefined;
@@ -43,7 +56,21 @@ let liveMemory: Uint8Array | undefined;
 /** A memory image to copy in on the next call (after restore or a dry-run). */
 let pendingMemory: Uint8Array | undefined;
 
+// Emscripten's `err` defaults to console.error, bound when the module is created: unstructured lines
+// on the pod's stderr. They go to the host instead, which logs them as one structured record.
+const stderrLines: string[] = [];
+let stderrDropped = 0;
+
+function printErr(text: unknown): void {
+  if (stderrLines.length < moduleStderrLinesMax) stderrLines.push(String(text));
+  else stderrDropped++;
+}
+
 function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  if (stderrLines.length > 0 || stderrDropped > 0) {
+    port?.postMessage({ type: "module-stderr", lines: stderrLines.splice(0), droppedLines: stderrDropped } satisfies WorkerReply);
+    stderrDropped = 0;
+  }
   port?.postMessage(reply, transfer);
 }
 
@@ -65,6 +92,7 @@ async function load(compiled: WebAssembly.Module | undefined): Promise<void> {
     memoryLimit: String(spec.memoryLimitBytes),
     computeLimit: spec.computeLimit,
     extensions: [],
+    printErr,
     // Keep the instance hot: the loader then hands back its live heap instead of a copy.
     UNSAFE_MEMORY: true,
   });
@@ -74,7 +102,7 @@ function currentImage(): Uint8Array | undefined {
   return pendingMemory ?? liveMemory;
 }
 
-async function call(message: LoaderMessage, env: LoaderEnv): Promise<EvalResult> {
+async function call(message: ModuleMessage, env: LoaderEnv): Promise<EvalResult> {
   if (handle === undefined) throw new Error("module not loaded");
   const buffer = pendingMemory ?? null;
   pendingMemory = undefined;
@@ -90,7 +118,7 @@ async function call(message: LoaderMessage, env: LoaderEnv): Promise<EvalResult>
   };
 }
 
-async function evaluate(message: LoaderMessage, env: LoaderEnv, dryRun: boolean): Promise<void> {
+async function evaluate(message: ModuleMessage, env: LoaderEnv, dryRun: boolean): Promise<void> {
   // A dry run must leave no trace: keep a copy of the image and copy it back in on the next call.
   const before = dryRun ? currentImage()?.slice() : undefined;
   try {

@@ -2,7 +2,8 @@
 // Ids must be reproducible: a new owner re-evaluating the same nonce (after a crash or a handoff) must
 // produce byte-identical items, so the assignment log recognises them as already assigned. That holds
 // because every pod signs with the same cluster key (ed25519 signatures are deterministic) and every
-// field is a function of (process, nonce, index, module output).
+// field is a function of (process, position, index, module output); the position is the nonce, or
+// "<nonce>+cron<tick>" for a generated cron message (positionLabel in compute/stores.ts).
 //
 // Spawns follow the reference MU: the new process gets the spawner as From-Process and the cluster's
 // scheduler when it names none; then the spawner is sent a `Spawned` notice (Action=Spawned,
@@ -32,6 +33,9 @@ const reservedTags = new Set(["Data-Protocol", "Variant", "Type", fromProcessTag
 const noticeTags = new Set(["Process", "Action"]);
 /** The reference MU sends its success message with a single space as data. */
 const noticeData = new TextEncoder().encode(" ");
+
+/** A scheduled nonce, or a positionLabel() (the same text for a nonce, so ids did not change). */
+type Position = number | string;
 
 /** spawned: the notice to the spawner that its spawn was assigned (delivered after the spawn, same lane). */
 export type OutboxKind = "message" | "spawn" | "spawned";
@@ -75,12 +79,12 @@ function tagsOf(raw: RawOutput): OutputTag[] | string {
 }
 
 /** The module's Anchor when it is exactly 32 bytes (aos writes 32 digits), else one derived from the position. */
-function anchorOf(raw: RawOutput, processId: string, nonce: number, kind: OutboxKind, index: number): Uint8Array {
+function anchorOf(raw: RawOutput, processId: string, position: Position, kind: OutboxKind, index: number): Uint8Array {
   if (typeof raw.Anchor === "string") {
     const bytes = new TextEncoder().encode(raw.Anchor);
     if (bytes.length === anchorBytes) return bytes;
   }
-  return new Uint8Array(createHash("sha256").update(`${processId}/${nonce}/${kind}/${index}`).digest());
+  return new Uint8Array(createHash("sha256").update(`${processId}/${position}/${kind}/${index}`).digest());
 }
 
 function dataOf(raw: RawOutput): Uint8Array {
@@ -89,7 +93,7 @@ function dataOf(raw: RawOutput): Uint8Array {
 
 const hasTag = (tags: readonly OutputTag[], name: string): boolean => tags.some((t) => t.name === name);
 
-function composeSpawn(raw: RawOutput, tags: OutputTag[], index: number, processId: string, nonce: number, signer: DataItemSigner): OutboxItem[] | RejectedOutput {
+function composeSpawn(raw: RawOutput, tags: OutputTag[], index: number, processId: string, position: Position, signer: DataItemSigner): OutboxItem[] | RejectedOutput {
   if (!hasTag(tags, "Module")) return { kind: "spawn", index, reason: "spawn has no Module tag" };
   const cluster = ownerAddress(signer.owner);
   const added = [
@@ -97,13 +101,13 @@ function composeSpawn(raw: RawOutput, tags: OutputTag[], index: number, processI
     ...(hasTag(tags, "Authority") ? [] : [{ name: "Authority", value: cluster }]),
   ];
   const spawn = createSignedDataItem(
-    { anchor: anchorOf(raw, processId, nonce, "spawn", index), tags: [...aoProtocolTags("Process"), { name: fromProcessTag, value: processId }, ...tags, ...added], data: dataOf(raw) },
+    { anchor: anchorOf(raw, processId, position, "spawn", index), tags: [...aoProtocolTags("Process"), { name: fromProcessTag, value: processId }, ...tags, ...added], data: dataOf(raw) },
     signer,
   );
   const notice = createSignedDataItem(
     {
       target: decodeId(processId),
-      anchor: anchorOf({}, processId, nonce, "spawned", index),
+      anchor: anchorOf({}, processId, position, "spawned", index),
       tags: [
         ...aoProtocolTags("Message"),
         { name: fromProcessTag, value: processId },
@@ -118,10 +122,10 @@ function composeSpawn(raw: RawOutput, tags: OutputTag[], index: number, processI
   return [{ kind: "spawn", targetProcessId: spawn.id, item: spawn }, { kind: "spawned", targetProcessId: processId, item: notice }];
 }
 
-function compose(raw: RawOutput, kind: "message" | "spawn", index: number, processId: string, nonce: number, signer: DataItemSigner): OutboxItem[] | RejectedOutput {
+function compose(raw: RawOutput, kind: "message" | "spawn", index: number, processId: string, position: Position, signer: DataItemSigner): OutboxItem[] | RejectedOutput {
   const tags = tagsOf(raw);
   if (typeof tags === "string") return { kind, index, reason: tags };
-  if (kind === "spawn") return composeSpawn(raw, tags, index, processId, nonce, signer);
+  if (kind === "spawn") return composeSpawn(raw, tags, index, processId, position, signer);
   if (typeof raw.Target !== "string") return { kind, index, reason: "message has no Target" };
   let target: Uint8Array;
   try {
@@ -129,7 +133,7 @@ function compose(raw: RawOutput, kind: "message" | "spawn", index: number, proce
   } catch {
     return { kind, index, reason: `Target ${JSON.stringify(raw.Target).slice(0, 64)} is not a process id` };
   }
-  const anchor = anchorOf(raw, processId, nonce, kind, index);
+  const anchor = anchorOf(raw, processId, position, kind, index);
   const item = createSignedDataItem({ target, anchor, tags: [...aoProtocolTags("Message"), { name: fromProcessTag, value: processId }, ...tags], data: dataOf(raw) }, signer);
   return [{ kind, targetProcessId: raw.Target, item }];
 }
@@ -140,7 +144,7 @@ function compose(raw: RawOutput, kind: "message" | "spawn", index: number, proce
  */
 export function outboxItems(
   processId: string,
-  nonce: number,
+  position: Position,
   result: Pick<EvalResult, "Messages" | "Spawns">,
   signer: DataItemSigner,
 ): { items: OutboxItem[]; rejected: RejectedOutput[] } {
@@ -150,7 +154,7 @@ export function outboxItems(
     if (Array.isArray(out)) items.push(...out);
     else rejected.push(out);
   };
-  result.Messages.forEach((raw, i) => add(compose((raw ?? {}) as RawOutput, "message", i, processId, nonce, signer)));
-  result.Spawns.forEach((raw, i) => add(compose((raw ?? {}) as RawOutput, "spawn", i, processId, nonce, signer)));
+  result.Messages.forEach((raw, i) => add(compose((raw ?? {}) as RawOutput, "message", i, processId, position, signer)));
+  result.Spawns.forEach((raw, i) => add(compose((raw ?? {}) as RawOutput, "spawn", i, processId, position, signer)));
   return { items, rejected };
 }

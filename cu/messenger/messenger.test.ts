@@ -140,7 +140,7 @@ describe("Messenger", () => {
     const stored = await node.service.storedResult(a.id, nonceOfFirst);
     assert.ok(stored);
     assert.equal(stored.result.Messages.length, 1);
-    await outbox.publish(a.id, nonceOfFirst, stored.result);
+    await outbox.publish(a.id, { nonce: nonceOfFirst }, stored.result);
     await until("outbox drained", outboxDrained);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(await node.router.log.lastNonce(b.id), 7, "only the Eval was added after the tallies");

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { jetstream, jetstreamManager, RetentionPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { DataItemSigner } from "../../protocol/ao/index.ts";
-import type { Outbox } from "../compute/stores.ts";
+import { positionLabel, type FoldPosition, type Outbox } from "../compute/stores.ts";
 import type { EvalResult } from "../evaluator/types.ts";
 import type { Logger } from "../log.ts";
 import { ensureStream } from "../nats/ensure.ts";
@@ -56,12 +56,13 @@ export class JetStreamOutbox implements Outbox {
     return new JetStreamOutbox(nc, signer, logger);
   }
 
-  async publish(processId: string, nonce: number, result: EvalResult): Promise<void> {
+  async publish(processId: string, position: FoldPosition, result: EvalResult): Promise<void> {
     if (result.Messages.length === 0 && result.Spawns.length === 0) return;
-    const { items, rejected } = outboxItems(processId, nonce, result, this.signer);
+    const label = positionLabel(position);
+    const { items, rejected } = outboxItems(processId, label, result, this.signer);
     for (const r of rejected) {
       this.rejectedTotal++;
-      this.logger.warn({ event: "cu.outbox.rejected", processId, nonce, kind: r.kind, index: r.index, reason: r.reason });
+      this.logger.warn({ event: "cu.outbox.rejected", processId, position: label, kind: r.kind, index: r.index, reason: r.reason });
     }
     // One at a time: the stream's order is the delivery order within the partition.
     for (const out of items) {

@@ -87,7 +87,8 @@ describe("JetStreamAssignmentLog", () => {
     const spawned = await log.append(process.id, process, signer, clock);
     const message = evalItem(owner, process.id, "return 2");
     // What a pod killed right after its publish leaves behind: the entry, and no index entry.
-    const head = { nonce: 0, assignmentId: spawned.entry.assignmentId, hashChain: spawned.entry.assignment.hashChain };
+    const { hashChain, timestamp, blockHeight } = spawned.entry.assignment;
+    const head = { nonce: 0, assignmentId: spawned.entry.assignmentId, hashChain, timestamp, blockHeight };
     const fields = nextAssignment(process.id, head, message.id, clock());
     await jetstream(connections[0]!).publish(assignmentSubject(process.id), encodeEntry(signAssignment(fields, signer), message), { msgID: message.id });
     const again = await log.append(process.id, message, signer, clock);

@@ -138,8 +138,8 @@ export class JetStreamAssignmentLog implements AssignmentLog {
     });
     if (stored === null) return undefined;
     const entry = decodeEntry(stored.data);
-    const { nonce, hashChain } = entry.assignment;
-    return { chain: { nonce, assignmentId: entry.assignmentId, hashChain }, seq: stored.seq };
+    const { nonce, hashChain, timestamp, blockHeight } = entry.assignment;
+    return { chain: { nonce, assignmentId: entry.assignmentId, hashChain, timestamp, blockHeight }, seq: stored.seq };
   }
 
   private seqOf(processId: string, nonce: number, head: { chain: ChainHead; seq: number }): Promise<number> {

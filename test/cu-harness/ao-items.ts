@@ -48,6 +48,10 @@ export function aos2Module(memoryLimit?: string): ModuleEntry {
   return moduleEntry(aos2Wasm32Path, "wasm32-unknown-emscripten4", memoryLimit);
 }
 
+export function aos2Wasm64Module(memoryLimit?: string): ModuleEntry {
+  return moduleEntry(aos2Wasm64Path, "wasm64-unknown-emscripten-draft_2024_02_15", memoryLimit);
+}
+
 export function processItem(signer: DataItemSigner, moduleId: string, schedulerAddress: string, extra: TagInput[] = [], salt = ""): DataItem {
   const tags = [
     ...aoProtocolTags("Process"),

@@ -4,6 +4,11 @@ import { toBase64Url, type DataItem, type DataItemSigner } from "../../protocol/
 import { MemoryAssignmentLog } from "../../cu/compute/memory-stores.ts";
 import { nextAssignment, signAssignment, type ChainHead } from "../../cu/scheduler/assign.ts";
 
+export interface ScheduleClock {
+  readonly timestampMs?: number;
+  readonly blockHeight?: number;
+}
+
 export class MemorySchedule {
   readonly log = new MemoryAssignmentLog();
   private readonly heads = new Map<string, ChainHead>();
@@ -11,22 +16,27 @@ export class MemorySchedule {
 
   constructor(private readonly signer: DataItemSigner) {}
 
-  spawn(process: DataItem): string {
-    this.assign(process.id, process, undefined);
+  private blockHeight = 1_500_000;
+
+  /** at: the clock of this assignment (default: one second after the previous one, same height). */
+  spawn(process: DataItem, at?: ScheduleClock): string {
+    this.assign(process.id, process, undefined, at);
     return process.id;
   }
 
-  send(message: DataItem): number {
+  send(message: DataItem, at?: ScheduleClock): number {
     if (message.target === undefined) throw new Error("message without target");
-    return this.assign(toBase64Url(message.target), message, message.id);
+    return this.assign(toBase64Url(message.target), message, message.id, at);
   }
 
-  private assign(processId: string, message: DataItem, messageId: string | undefined): number {
-    this.clockMs += 1_000;
-    const fields = nextAssignment(processId, this.heads.get(processId), messageId, { epoch: 0, timestamp: this.clockMs, blockHeight: 1_500_000 });
+  private assign(processId: string, message: DataItem, messageId: string | undefined, at: ScheduleClock | undefined): number {
+    this.clockMs = at?.timestampMs ?? this.clockMs + 1_000;
+    this.blockHeight = at?.blockHeight ?? this.blockHeight;
+    const fields = nextAssignment(processId, this.heads.get(processId), messageId, { epoch: 0, timestamp: this.clockMs, blockHeight: this.blockHeight });
     const assignment = signAssignment(fields, this.signer);
     this.log.append({ assignmentId: assignment.id, assignment: fields, message });
-    this.heads.set(processId, { nonce: fields.nonce, assignmentId: assignment.id, hashChain: fields.hashChain });
+    const { nonce, hashChain, timestamp, blockHeight } = fields;
+    this.heads.set(processId, { nonce, assignmentId: assignment.id, hashChain, timestamp, blockHeight });
     return fields.nonce;
   }
 }
