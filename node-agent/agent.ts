@@ -1,35 +1,32 @@
-// Wiring of one node agent (no logic of its own): storage modules, the sync -> pack -> write loop,
-// mining with its NATS edges, and the admin API. Everything is injected from the config, so the
-// devnet and a Kubernetes node run the same code.
-import { stat } from "node:fs/promises";
+// Wiring of one node agent (no logic of its own): the held storage modules (ModuleSet), the sync ->
+// pack -> write loop, mining with its NATS edges, the background verification sampler and the admin
+// API. The partition list comes from a source - the config file's `modules` here at start, or the
+// Partition objects of this node (kube/) through setPartitions() - and goes through the same path.
+// A module whose disk fails or returns corrupt data is taken out of service alone.
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { Meter } from "@opentelemetry/api";
-import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { jetstream } from "@nats-io/jetstream";
 import { createPackingContext, type RandomxContext } from "../native/index.ts";
 import { startAdminServer } from "./admin.ts";
 import type { AgentConfig } from "./config.ts";
 import { inventory } from "./inventory.ts";
 import type { Logger } from "./log.ts";
-import { AgentMetrics } from "./metrics.ts";
-import { MiningCoordinator, type CoordinatorStats, type LocalPartition } from "./mining/coordinator.ts";
-import { IoLoop } from "./mining/io-loop.ts";
-import { ensureSolutionStream, remoteH2Client, serveH2Requests, solutionPublisher, verifiedSteps } from "./mining/nats-wiring.ts";
-import { ReadBudget } from "./mining/read-budget.ts";
+import { AgentMetrics, type PartitionRates } from "./metrics.ts";
+import type { CoordinatorStats } from "./mining/coordinator.ts";
+import { Miner } from "./mining/miner.ts";
+import { staticAssignments, type FailureReason, type ModuleFailure, type PartitionAssignment } from "./modules/assignments.ts";
+import { ModuleSet } from "./modules/module-set.ts";
 import { Packer } from "./packing/packer.ts";
-import { runPipeline, type PipelineReport } from "./packing/pipeline.ts";
+import type { PipelineReport } from "./packing/pipeline.ts";
+import { SyncLoop, type ModuleSyncState } from "./packing/sync-loop.ts";
+import { moduleDirName, partitionStart, requestOffsetOfSlot, slotCount } from "./storage/layout.ts";
 import { StorageModule } from "./storage/module.ts";
-import type { BlockRange } from "./storage/records.ts";
+import { runSampler } from "./storage/sampler.ts";
 import { verifyModule, type VerifyReport } from "./storage/verify.ts";
-import { BlockMap } from "./sync/block-map.ts";
-import { ChunkFetcher } from "./sync/fetcher.ts";
 import { HttpPeer } from "./sync/http-peer.ts";
+import { StorageClosedError, StorageIoError } from "./errors.ts";
 
-/** Mining tasks in flight and H0 tasks allowed to queue before old steps are skipped. */
-export const miningTasksConcurrency = 4;
-export const miningQueuedH0Max = 64;
-export const solutionPublishTimeoutMs = 5000;
-/** Wait before re-subscribing to VDF steps after the step source failed. */
-export const stepSourceRetryMs = 1000;
+export { miningTasksConcurrency, miningQueuedH0Max, solutionPublishTimeoutMs, stepSourceRetryMs } from "./mining/miner.ts";
 
 export interface AgentDeps {
   log: Logger;
@@ -38,43 +35,77 @@ export interface AgentDeps {
 
 export interface AgentStatus {
   node: string;
-  modules: { partition: number; dir: string; slots: number; stored: number }[];
+  modules: { partition: number; dir: string; slots: number; stored: number; state: string; error: string | undefined }[];
   packing: { runs: number; running: boolean; last: PipelineReport | undefined; etaSeconds: number | undefined; lastError: string | undefined };
   mining: CoordinatorStats | undefined;
 }
 
-export class Agent {
-  private blocks: BlockMap | undefined;
+/** What the agent knows of one held partition: the Partition status is computed from this. */
+export interface PartitionReport {
+  partition: number;
+  root: string;
+  revision: string;
+  state: "opening" | "open" | "closing" | "failed";
+  failure: ModuleFailure | undefined;
+  storedChunks: number;
+  /** Slots the weave reaches in this partition; undefined before the first block index. */
+  targetChunks: number | undefined;
+  sync: ModuleSyncState;
+  mining: boolean;
+  rates: PartitionRates;
+}
+
+/** What a partition source drives (the config file at start, or kube/'s Partition watcher). */
+export interface PartitionTarget {
+  /** Holds exactly these partitions: opens the new ones, closes the others. */
+  setPartitions(list: readonly PartitionAssignment[]): Promise<void>;
+  report(partition: number): PartitionReport | undefined;
+  /** Deletes a partition's module directory under `root`; refuses while the partition is held there. */
+  erase(partition: number, root: string): Promise<void>;
+}
+
+export class Agent implements PartitionTarget {
   private readonly stopping = new AbortController();
   private readonly background: Promise<unknown>[] = [];
-  private packing: AgentStatus["packing"] = { runs: 0, running: false, last: undefined, etaSeconds: undefined, lastError: undefined };
-  private coordinator: MiningCoordinator | undefined;
-  private nc: NatsConnection | undefined;
-  private subs: Subscription[] = [];
+  private readonly syncLoop: SyncLoop | undefined;
+  private miner: Miner | undefined;
   private admin: { port: number; close: () => Promise<void> } | undefined;
+  private readonly set: ModuleSet;
 
   private constructor(
     readonly config: AgentConfig,
     private readonly deps: AgentDeps,
-    readonly modules: StorageModule[],
     private readonly ctx: RandomxContext,
     readonly packer: Packer,
     readonly metrics: AgentMetrics,
-  ) {}
+  ) {
+    this.set = new ModuleSet({ open: (a) => this.openModule(a), log: deps.log, onChange: () => this.modulesChanged() });
+    if (config.peers.length > 0) {
+      this.syncLoop = new SyncLoop({
+        peers: config.peers.map((url) => new HttpPeer({ url, requestTimeoutMs: config.packing.requestTimeoutMs })),
+        bounds: config.packing,
+        resyncIntervalMs: config.packing.resyncIntervalMs,
+        rules: config.proofRules,
+        packer,
+        metrics,
+        log: deps.log,
+        modules: () => this.set.openModules(),
+        onModuleError: (m, err) => this.moduleFailed(m, "WriteError", err),
+      });
+    }
+  }
 
   static async start(config: AgentConfig, deps: AgentDeps): Promise<Agent> {
-    const modules: StorageModule[] = [];
-    for (const m of config.modules) {
-      modules.push(await StorageModule.open({ root: m.root, partition: m.partition, partitionSizeBytes: config.partitionSizeBytes, miningAddress: config.miningAddress, ...config.storage, log: deps.log }));
-    }
     const ctx = await createPackingContext(config.randomxMode);
     const metrics = new AgentMetrics(deps.meter);
-    const agent = new Agent(config, deps, modules, ctx, new Packer(ctx, config.packing), metrics);
-    metrics.setProgressSource(() => ({ storedChunks: modules.reduce((s, m) => s + m.storedCount, 0), targetChunks: agent.targetChunks() }));
+    const agent = new Agent(config, deps, ctx, new Packer(ctx, config.packing), metrics);
+    metrics.setProgressSource(() => agent.progress());
+    await agent.setPartitions(staticAssignments(config.modules));
     if (config.adminPort > 0) agent.admin = await startAdminServer(agent.adminHandlers(), config.adminHost, config.adminPort);
-    if (config.peers.length > 0) agent.background.push(agent.syncLoop());
+    if (agent.syncLoop !== undefined) agent.background.push(agent.syncLoop.run(agent.stopping.signal));
     if (config.mining.enabled) await agent.startMining();
-    deps.log({ event: "agent_started", node: config.nodeName, modules: modules.map((m) => m.opts.partition), mining: config.mining.enabled });
+    agent.background.push(agent.startSampler());
+    deps.log({ event: "agent_started", node: config.nodeName, modules: config.modules.map((m) => m.partition), mining: config.mining.enabled });
     return agent;
   }
 
@@ -82,12 +113,63 @@ export class Agent {
     return this.admin?.port;
   }
 
+  /** Healthy open modules. */
+  get modules(): StorageModule[] {
+    return this.set.openModules();
+  }
+
+  setPartitions(list: readonly PartitionAssignment[]): Promise<void> {
+    return this.set.apply(list);
+  }
+
+  report(partition: number): PartitionReport | undefined {
+    const h = this.set.get(partition);
+    if (h === undefined) return undefined;
+    const { state, assignment } = h;
+    const module = state.type === "open" || state.type === "closing" ? state.module : undefined;
+    return {
+      partition,
+      root: assignment.root,
+      revision: assignment.revision,
+      state: state.type,
+      failure: state.type === "failed" ? state.failure : undefined,
+      storedChunks: module?.storedCount ?? (state.type === "failed" ? state.storedChunks : 0),
+      targetChunks: this.targetChunksOf(partition),
+      // Without peers there is nothing to fetch: what is stored is all there will be.
+      sync: module === undefined ? "waiting" : this.syncLoop === undefined ? "caughtUp" : this.syncLoop.syncStateOf(module),
+      mining: this.config.mining.enabled && state.type === "open",
+      rates: this.metrics.partitionRates(partition),
+    };
+  }
+
+  erase(partition: number, root: string): Promise<void> {
+    return this.set.exclusive(async () => {
+      const held = this.set.get(partition);
+      if (held !== undefined && held.assignment.root === root) throw new RangeError(`partition ${partition} is held on ${root}: release it before erasing`);
+      const dir = join(root, moduleDirName(partition, Buffer.from(this.config.miningAddress).toString("base64url")));
+      await rm(dir, { recursive: true, force: true });
+      this.deps.log({ event: "partition_erased", partition, dir });
+    });
+  }
+
   status(): AgentStatus {
+    const last = this.syncLoop?.status;
     return {
       node: this.config.nodeName,
-      modules: this.modules.map((m) => ({ partition: m.opts.partition, dir: m.dir, slots: m.slots, stored: m.storedCount })),
-      packing: { ...this.packing, etaSeconds: this.metrics.packingEtaSeconds() },
-      mining: this.coordinator === undefined ? undefined : { ...this.coordinator.stats },
+      modules: this.set.list().map(({ assignment, state }) => {
+        const module = state.type === "open" || state.type === "closing" ? state.module : undefined;
+        const geometry = { partition: assignment.partition, partitionSizeBytes: this.config.partitionSizeBytes };
+        return {
+          partition: assignment.partition,
+          dir: module?.dir ?? assignment.root,
+          slots: module?.slots ?? slotCount(geometry),
+          stored: module?.storedCount ?? (state.type === "failed" ? state.storedChunks : 0),
+          state: state.type,
+          error: state.type === "failed" ? `${state.failure.reason}: ${state.failure.message}` : undefined,
+        };
+      }),
+      packing: { runs: last?.runs ?? 0, running: last?.running ?? false, last: last?.last, etaSeconds: this.metrics.packingEtaSeconds(), lastError: last?.lastError },
+      mining: this.miner?.stats,
     };
   }
 
@@ -99,22 +181,58 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const s of this.subs) s.unsubscribe();
     await Promise.allSettled(this.background);
-    await this.coordinator?.idle();
-    await this.nc?.drain().catch(() => undefined);
+    await this.miner?.stop();
     await this.admin?.close();
-    for (const m of this.modules) await m.close();
+    await this.set.closeAll();
     this.deps.log({ event: "agent_stopped", node: this.config.nodeName });
   }
 
-  private targetChunks(): number {
-    const weave = this.blocks?.weaveSize ?? 0n;
-    return this.modules.reduce((sum, m) => {
-      const start = BigInt(m.opts.partition) * m.opts.partitionSizeBytes;
-      const covered = weave <= start ? 0n : weave - start < m.opts.partitionSizeBytes ? weave - start : m.opts.partitionSizeBytes;
-      return sum + Number((covered + 262_143n) / 262_144n);
-    }, 0);
+  private openModule(a: PartitionAssignment): Promise<StorageModule> {
+    const { config } = this;
+    return StorageModule.open({ root: a.root, partition: a.partition, partitionSizeBytes: config.partitionSizeBytes, miningAddress: config.miningAddress, ...config.storage, log: this.deps.log });
+  }
+
+  private modulesChanged(): void {
+    this.syncLoop?.modulesChanged();
+    void this.miner?.setModules(this.set.openModules());
+  }
+
+  /**
+   * A module's disk failed: take it out of service (a module closed on purpose is not a failure).
+   * `during` is what the caller was doing; the storage error's own kind (read or write) wins.
+   */
+  private moduleFailed(module: StorageModule, during: FailureReason, err: unknown): void {
+    if (err instanceof StorageClosedError) return;
+    const reason = err instanceof StorageIoError ? (err.kind === "read" ? "ReadError" : "WriteError") : during;
+    this.set.fail(module, reason, String((err as Error | undefined)?.message ?? err));
+  }
+
+  private targetChunksOf(partition: number): number | undefined {
+    const weave = this.syncLoop?.blocks?.weaveSize;
+    if (weave === undefined) return undefined;
+    const geometry = { partition, partitionSizeBytes: this.config.partitionSizeBytes };
+    if (weave <= partitionStart(geometry)) return 0;
+    // Slots whose first byte is inside the weave: what the pipeline plans for (slot offsets grow with the slot).
+    const slots = slotCount(geometry);
+    let lo = 0;
+    let hi = slots;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (requestOffsetOfSlot(geometry, mid) <= weave) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private progress(): { storedChunks: number; targetChunks: number } {
+    let storedChunks = 0;
+    let targetChunks = 0;
+    for (const m of this.set.openModules()) {
+      storedChunks += m.storedCount;
+      targetChunks += this.targetChunksOf(m.opts.partition) ?? 0;
+    }
+    return { storedChunks, targetChunks };
   }
 
   private adminHandlers() {
@@ -125,143 +243,37 @@ export class Agent {
     };
   }
 
-  private peers(): HttpPeer[] {
-    return this.config.peers.map((url) => new HttpPeer({ url, requestTimeoutMs: this.config.packing.requestTimeoutMs }));
-  }
-
-  /** The first peer's block index that answers. */
-  private async refreshBlocks(peers: HttpPeer[]): Promise<BlockMap | undefined> {
-    for (const peer of peers) {
-      try {
-        return BlockMap.fromEntries(await peer.blockIndex(0, await peer.height()));
-      } catch (err) {
-        this.deps.log({ event: "sync_block_index_failed", peer: peer.name, error: err });
-      }
-    }
-    return undefined;
-  }
-
-  private async syncLoop(): Promise<void> {
-    const peers = this.peers();
-    const signal = this.stopping.signal;
-    while (!signal.aborted) {
-      try {
-        this.blocks = (await this.refreshBlocks(peers)) ?? this.blocks;
-        if (this.blocks !== undefined) await this.packOnce(peers, this.blocks);
-      } catch (err) {
-        if (signal.aborted) return;
-        this.packing.lastError = String((err as Error).message);
-        this.deps.log({ event: "packing_run_failed", error: err });
-      }
-      await sleep(this.config.packing.resyncIntervalMs, signal);
-    }
-  }
-
-  private async packOnce(peers: HttpPeer[], blocks: BlockMap): Promise<void> {
-    const fetcher = new ChunkFetcher({ sources: peers, blocks, rules: this.config.proofRules, packer: this.packer, metrics: this.metrics, log: this.deps.log });
-    this.packing.running = true;
-    try {
-      const report = await runPipeline({ ...this.config.packing, modules: this.modules, fetcher, blocks, packer: this.packer, metrics: this.metrics, log: this.deps.log, signal: this.stopping.signal });
-      this.packing.last = report;
-      this.packing.runs += 1;
-      this.packing.lastError = undefined;
-    } finally {
-      this.packing.running = false;
-    }
-  }
-
-  /** The block holding a byte: the synced block index, else the ranges the modules stored. */
-  private async blockAt(byte: bigint): Promise<BlockRange | undefined> {
-    const fromIndex = this.blocks?.blockAt(byte);
-    if (fromIndex !== undefined) return fromIndex;
-    for (const m of this.modules) {
-      const b = await m.blockAt(byte);
-      if (b !== undefined) return b;
-    }
-    return undefined;
-  }
-
-  private async localPartitions(): Promise<Map<number, LocalPartition>> {
-    const loops = new Map<string, IoLoop>();
-    const local = new Map<number, LocalPartition>();
-    for (const module of this.modules) {
-      // One IO loop per physical device: modules on the same filesystem device share one.
-      const device = String((await stat(module.dir)).dev);
-      let io = loops.get(device);
-      if (io === undefined) loops.set(device, (io = new IoLoop(device, this.metrics)));
-      local.set(module.opts.partition, { module, io });
-    }
-    return local;
-  }
-
   private async startMining(): Promise<void> {
-    const { mining } = this.config;
-    this.nc = await connect({ servers: this.config.natsUrl, name: `arkube-node-agent-${this.config.nodeName}` });
-    await ensureSolutionStream(this.nc);
-    const local = await this.localPartitions();
-    this.coordinator = new MiningCoordinator({
-      nodeName: this.config.nodeName,
-      chain: mining.chain,
-      miningAddress: this.config.miningAddress,
-      partitionSizeBytes: this.config.partitionSizeBytes,
-      partitionUpperBound: () => (mining.partitionUpperBound > 0n ? mining.partitionUpperBound : (this.blocks?.weaveSize ?? 0n)),
-      recallRangeChunks: mining.recallRangeChunks,
-      hashThreads: mining.hashThreads,
-      tasksConcurrency: miningTasksConcurrency,
-      queuedH0Max: miningQueuedH0Max,
-      local,
+    this.miner = await Miner.start({
+      config: this.config,
       ctx: this.ctx,
-      check: { ctx: this.ctx, packer: this.packer, blockAt: (b) => this.blockAt(b), rules: this.config.proofRules, difficulty: mining.difficulty, difficultyH1: mining.difficultyH1 },
-      budget: new ReadBudget(mining.readCacheBytesMax, (bytes) => this.metrics.setCacheBytes(bytes)),
-      publish: solutionPublisher(jetstream(this.nc), solutionPublishTimeoutMs),
-      remoteH2: remoteH2Client(this.nc, mining.replica, mining.peerRequestTimeoutMs, this.deps.log),
+      packer: this.packer,
       metrics: this.metrics,
       log: this.deps.log,
+      blocks: () => this.syncLoop?.blocks,
+      onReadError: (m, err) => this.moduleFailed(m, "ReadError", err),
     });
-    const coordinator = this.coordinator;
-    this.subs = serveH2Requests(this.nc, mining.replica, [...local.keys()], (r) => coordinator.serveH2(r), this.deps.log);
-    this.background.push(this.stepLoop(coordinator, this.nc));
+    await this.miner.setModules(this.set.openModules());
   }
 
-  /**
-   * Feeds verified steps to the coordinator. The step stream may not exist yet (the VDF service
-   * creates it) and a consumer can fall too far behind: both restart the consumer, which re-anchors
-   * at genesis and catches up from the stream.
-   */
-  private async stepLoop(coordinator: MiningCoordinator, nc: NatsConnection): Promise<void> {
-    const { mining } = this.config;
-    const signal = this.stopping.signal;
-    while (!signal.aborted) {
-      try {
-        await coordinator.run(
-          verifiedSteps({
-            nc,
-            chain: mining.chain,
-            iterations: mining.iterationsPerCheckpoint,
-            genesisOutput: Buffer.from(mining.genesisOutputHex, "hex"),
-            verifyThreads: mining.hashThreads,
-            catchUpStepsMax: mining.catchUpStepsMax,
-            log: this.deps.log,
-            signal,
-          }),
-        );
-      } catch (err) {
-        if (signal.aborted) return;
-        this.deps.log({ event: "mining_step_source_failed", error: err, retryMs: stepSourceRetryMs });
-      }
-      await sleep(stepSourceRetryMs, signal);
-    }
+  private startSampler(): Promise<void> {
+    const { selfCheck } = this.config;
+    return runSampler(
+      {
+        intervalMs: selfCheck.sampleIntervalMs,
+        chunksPerRound: selfCheck.sampleChunks,
+        packer: this.packer,
+        rules: this.config.proofRules,
+        log: this.deps.log,
+        modules: () => this.set.openModules(),
+        onCorrupt: (m, report) => {
+          const first = report.failures[0]!;
+          const message = `${report.failures.length} of ${report.checked} sampled chunks failed verification (slot ${first.slot}: ${first.reason}: ${first.detail})`;
+          this.set.fail(m, "CorruptData", message);
+        },
+        onReadError: (m, err) => this.moduleFailed(m, "ReadError", err),
+      },
+      this.stopping.signal,
+    );
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

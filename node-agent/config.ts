@@ -34,6 +34,34 @@ export interface MiningConfig {
   catchUpStepsMax: number;
 }
 
+/** The Kubernetes side of the agent; absent: partitions from `modules` only, no API server. */
+export interface KubernetesConfig {
+  /** The Node this agent runs on (Partition spec.nodeName, the inventory ConfigMap's name). */
+  nodeName: string;
+  /** Namespace of the Partitions and the inventory; undefined: the service account's namespace. */
+  namespace: string | undefined;
+  /** A kubeconfig file; undefined: the in-cluster service account. */
+  kubeconfig: string | undefined;
+  /** A Partition's status is applied at most this often, unless its phase or error changes. */
+  statusIntervalMs: number;
+  /** The disks are re-read this often; the inventory ConfigMap is applied when they change. */
+  inventoryIntervalMs: number;
+}
+
+export interface SelfCheckConfig {
+  /** Time between two background verification rounds; 0 = off. */
+  sampleIntervalMs: number;
+  /** Stored chunks verified per module and round (full unpack: about one packing's CPU each). */
+  sampleChunks: number;
+}
+
+/** Environment variables the config falls back to (the downward API and the chart set them). */
+export interface ConfigEnv {
+  NODE_NAME?: string;
+  POD_NAMESPACE?: string;
+  ARKUBE_MINING_ADDRESS?: string;
+}
+
 export interface AgentConfig {
   nodeName: string;
   natsUrl: string;
@@ -63,6 +91,8 @@ export interface AgentConfig {
     indexFlushEveryChunks: number;
   };
   mining: MiningConfig;
+  selfCheck: SelfCheckConfig;
+  kubernetes: KubernetesConfig | undefined;
   adminPort: number;
   adminHost: string;
   /** Prometheus /metrics port; 0 = no exporter. */
@@ -138,19 +168,41 @@ function parseMining(value: unknown): MiningConfig {
   };
 }
 
-export function parseConfig(text: string): AgentConfig {
-  const keys = ["nodeName", "natsUrl", "miningAddressB64Url", "partitionSizeBytes", "dataRoots", "modules", "peers", "proofRules", "randomxMode", "packing", "storage", "mining", "adminPort", "adminHost", "metricsPort"];
+function parseKubernetes(value: unknown, fallbackNodeName: string | undefined, env: ConfigEnv): KubernetesConfig | undefined {
+  if (value === undefined) return undefined;
+  const w = "kubernetes";
+  // A bare `kubernetes:` (YAML null) asks for the defaults, not for the file-only mode.
+  const o = obj(value ?? {}, w, ["nodeName", "namespace", "kubeconfig", "statusIntervalMs", "inventoryIntervalMs"]);
+  const optional = (key: string, fallback: string | undefined) => (o[key] === undefined && fallback === undefined ? undefined : str(o, key, w, fallback));
+  const nodeName = optional("nodeName", env.NODE_NAME || fallbackNodeName);
+  if (nodeName === undefined) throw new ConfigError(`${w}.nodeName: not set, and neither NODE_NAME nor nodeName is`);
+  return {
+    nodeName,
+    namespace: optional("namespace", env.POD_NAMESPACE || undefined),
+    kubeconfig: optional("kubeconfig", undefined),
+    statusIntervalMs: int(o, "statusIntervalMs", w, 100, 10_000),
+    inventoryIntervalMs: int(o, "inventoryIntervalMs", w, 100, 30_000),
+  };
+}
+
+/** Parses a config file's text; `env` supplies the fallbacks a pod gets from the downward API. */
+export function parseConfig(text: string, env: ConfigEnv = {}): AgentConfig {
+  const keys = ["nodeName", "natsUrl", "miningAddressB64Url", "partitionSizeBytes", "dataRoots", "modules", "peers", "proofRules", "randomxMode", "packing", "storage", "mining", "selfCheck", "kubernetes", "adminPort", "adminHost", "metricsPort"];
   const o = obj(parse(text), "config", keys);
-  const address = Buffer.from(str(o, "miningAddressB64Url", "config"), "base64url");
+  const kubernetes = parseKubernetes(o["kubernetes"], typeof o["nodeName"] === "string" ? o["nodeName"] : undefined, env);
+  const address = Buffer.from(str(o, "miningAddressB64Url", "config", env.ARKUBE_MINING_ADDRESS || undefined), "base64url");
   if (address.length !== 32) throw new ConfigError("config.miningAddressB64Url: expected 32 bytes");
   const partitionSizeBytes = big(o, "partitionSizeBytes", "config", "3600000000000");
   if (partitionSizeBytes === 0n) throw new ConfigError("config.partitionSizeBytes: must be > 0");
   const modulesRaw = o["modules"] ?? [];
   if (!Array.isArray(modulesRaw)) throw new ConfigError("config.modules: expected a list");
+  if (kubernetes !== undefined && modulesRaw.length > 0) throw new ConfigError("config.modules: must be empty with a kubernetes section (the Partitions of this node are the list)");
+  if (kubernetes !== undefined && strings(o, "dataRoots", "config").length === 0) throw new ConfigError("config.dataRoots: the kubernetes section needs the data roots (inventory, and where Partitions may go)");
+  const c = obj(o["selfCheck"] ?? {}, "selfCheck", ["sampleIntervalMs", "sampleChunks"]);
   const p = obj(o["packing"] ?? {}, "packing", ["programCount", "threads", "fetchConcurrency", "queueChunksMax", "packBatchChunksMax", "writeBatchChunksMax", "requestTimeoutMs", "resyncIntervalMs"]);
   const s = obj(o["storage"] ?? {}, "storage", ["chunksPerFile", "fsyncPolicy", "tailCheckChunks", "indexFlushEveryChunks"]);
   return {
-    nodeName: str(o, "nodeName", "config"),
+    nodeName: str(o, "nodeName", "config", kubernetes?.nodeName),
     natsUrl: str(o, "natsUrl", "config", "nats://127.0.0.1:4222"),
     miningAddress: address,
     partitionSizeBytes,
@@ -179,12 +231,14 @@ export function parseConfig(text: string): AgentConfig {
       indexFlushEveryChunks: int(s, "indexFlushEveryChunks", "storage", 1, 256),
     },
     mining: parseMining(o["mining"]),
+    selfCheck: { sampleIntervalMs: int(c, "sampleIntervalMs", "selfCheck", 0, 600_000), sampleChunks: int(c, "sampleChunks", "selfCheck", 1, 4) },
+    kubernetes,
     adminPort: int(o, "adminPort", "config", 0, 0),
     adminHost: str(o, "adminHost", "config", "127.0.0.1"),
     metricsPort: int(o, "metricsPort", "config", 0, 0),
   };
 }
 
-export function loadConfig(path: string): AgentConfig {
-  return parseConfig(readFileSync(path, "utf8"));
+export function loadConfig(path: string, env: ConfigEnv = process.env): AgentConfig {
+  return parseConfig(readFileSync(path, "utf8"), env);
 }

@@ -5,13 +5,16 @@ export type AgentErrorCode =
   | "ERR_STORAGE_SLOT_OUT_OF_RANGE"
   | "ERR_STORAGE_CORRUPT"
   | "ERR_STORAGE_CLOSED"
+  | "ERR_STORAGE_IO"
   | "ERR_SYNC_PEER_HTTP"
   | "ERR_SYNC_PEER_TIMEOUT"
   | "ERR_SYNC_NO_VALID_REPLY"
   | "ERR_SYNC_BLOCK_UNKNOWN"
   | "ERR_QUEUE_CLOSED"
   | "ERR_MINING_SOLUTION_INVALID"
-  | "ERR_INVENTORY";
+  | "ERR_INVENTORY"
+  | "ERR_PARTITION_SPEC"
+  | "ERR_KUBE_SETUP";
 
 export class AgentError extends Error {
   readonly code: AgentErrorCode;
@@ -51,6 +54,17 @@ export class StorageCorruptError extends AgentError {
 export class StorageClosedError extends AgentError {
   constructor(message: string) {
     super("ERR_STORAGE_CLOSED", message);
+  }
+}
+
+/** A read or write on a module's disk failed (the errno error is the cause) or came back short. */
+export class StorageIoError extends AgentError {
+  readonly partition: number;
+  readonly kind: "read" | "write";
+  constructor(partition: number, kind: "read" | "write", message: string, cause?: unknown) {
+    super("ERR_STORAGE_IO", message, { cause });
+    this.partition = partition;
+    this.kind = kind;
   }
 }
 
@@ -98,5 +112,19 @@ export class SolutionInvalidError extends AgentError {
 export class InventoryError extends AgentError {
   constructor(message: string, cause?: unknown) {
     super("ERR_INVENTORY", message, { cause });
+  }
+}
+
+/** A Partition object asks for something this agent cannot hold (size, packing, disk path). */
+export class PartitionSpecError extends AgentError {
+  constructor(message: string) {
+    super("ERR_PARTITION_SPEC", message);
+  }
+}
+
+/** The Kubernetes connection cannot be set up (no namespace, no credentials). */
+export class KubeSetupError extends AgentError {
+  constructor(message: string, cause?: unknown) {
+    super("ERR_KUBE_SETUP", message, { cause });
   }
 }

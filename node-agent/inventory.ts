@@ -15,6 +15,8 @@ export interface MountEntry {
 export interface DiskInfo extends MountEntry {
   capacityBytes: number;
   freeBytes: number;
+  /** Capacity an unprivileged writer can fill: the total without the root-reserved blocks. */
+  usableBytes: number;
   /** undefined when /sys has no answer (overlay, tmpfs, containers without /sys/dev/block). */
   rotational: boolean | undefined;
 }
@@ -77,8 +79,16 @@ export async function inventory(roots: readonly string[]): Promise<DiskInfo[]> {
   }
   const disks: DiskInfo[] = [];
   for (const m of selectDataMounts(parseMountInfo(text), roots)) {
-    const s = await statfs(m.mountPoint);
-    disks.push({ ...m, capacityBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize, rotational: await rotational(m.deviceId) });
+    let s: Awaited<ReturnType<typeof statfs>>;
+    try {
+      s = await statfs(m.mountPoint);
+    } catch {
+      // A root that is gone or a disk that stopped answering is left out: the operator then sees the
+      // disk missing (Scheduled=False, DiskMissing) instead of a stale inventory.
+      continue;
+    }
+    const reserved = Math.max(0, s.bfree - s.bavail);
+    disks.push({ ...m, capacityBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize, usableBytes: (s.blocks - reserved) * s.bsize, rotational: await rotational(m.deviceId) });
   }
   return disks;
 }

@@ -30,6 +30,16 @@ export class RateWindow {
   }
 }
 
+/** One partition's rates over the last rateWindowMs (what the Partition status reports). */
+export interface PartitionRates {
+  /** Unpacked chunk bytes fetched from peers for this partition. */
+  syncBytesPerSecond: number;
+  /** Packed bytes written to this partition's module. */
+  packingBytesPerSecond: number;
+  /** H2/s + H1/s / 100: the reference's mining_rate{type=hash} for this partition. */
+  hashesPerSecond: number;
+}
+
 export interface PackingProgress {
   /** Slots of all modules that hold a packed chunk. */
   storedChunks: number;
@@ -136,17 +146,33 @@ export class AgentMetrics {
     for (let i = 0; i < chunks; i += 1) this.packMs.record(ms / chunks);
   }
 
+  /** A proven chunk fetched for `partition` (its unpacked size). */
+  chunkSynced(partition: number, bytes: number): void {
+    this.rate(`synced:${partition}`).add(bytes);
+  }
+
   chunksStored(partition: number, chunks: number): void {
     this.stored.add(chunks, { partition: String(partition) });
     this.storedBytes.add(chunks * CHUNK_BYTES, { packing: "spora_2_6", storage_module: String(partition) });
     this.rate("stored").add(chunks);
+    this.rate(`stored:${partition}`).add(chunks);
   }
 
   hashed(kind: "h1" | "h2", partition: number, count: number): void {
     this.hashes.add(count, { kind, partition: String(partition) });
     this.rate(kind).add(count);
     // The reference scales H1 down: an H1 is 100x less likely to be a solution.
-    this.rate("hash").add(kind === "h2" ? count : count / 100);
+    const weighted = kind === "h2" ? count : count / 100;
+    this.rate("hash").add(weighted);
+    this.rate(`hash:${partition}`).add(weighted);
+  }
+
+  partitionRates(partition: number): PartitionRates {
+    return {
+      syncBytesPerSecond: this.rate(`synced:${partition}`).perSecond(),
+      packingBytesPerSecond: this.rate(`stored:${partition}`).perSecond() * CHUNK_BYTES,
+      hashesPerSecond: this.rate(`hash:${partition}`).perSecond(),
+    };
   }
 
   read(partition: number, device: string, bytes: number): void {

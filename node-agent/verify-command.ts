@@ -1,4 +1,4 @@
-// `main.ts --config FILE --verify PARTITION [--from-slot N --to-slot M]`: re-checks a stored range
+// `main.ts --config FILE --verify PARTITION [--disk PATH] [--from-slot N --to-slot M]`: re-checks a stored range
 // offline (agent stopped): every chunk is re-read, unpacked and its proof re-validated.
 import { createPackingContext } from "../native/index.ts";
 import type { AgentConfig } from "./config.ts";
@@ -7,9 +7,10 @@ import { Packer } from "./packing/packer.ts";
 import { StorageModule } from "./storage/module.ts";
 import { verifyModule, type VerifyReport } from "./storage/verify.ts";
 
-export async function verifyOffline(config: AgentConfig, partition: number, fromSlot: number | undefined, toSlot: number | undefined, log: Logger): Promise<VerifyReport> {
-  const m = config.modules.find((x) => x.partition === partition);
-  if (m === undefined) throw new RangeError(`partition ${partition} is not in the config's modules`);
+/** `root`: the disk holding the module (a Partition's diskPath); default: the config's `modules` entry. */
+export async function verifyOffline(config: AgentConfig, partition: number, fromSlot: number | undefined, toSlot: number | undefined, log: Logger, root?: string): Promise<VerifyReport> {
+  const m = root === undefined ? config.modules.find((x) => x.partition === partition) : { root };
+  if (m === undefined) throw new RangeError(`partition ${partition} is not in the config's modules (pass --disk PATH)`);
   const module = await StorageModule.open({ root: m.root, partition, partitionSizeBytes: config.partitionSizeBytes, miningAddress: config.miningAddress, ...config.storage, log });
   try {
     const packer = new Packer(await createPackingContext(config.randomxMode), config.packing);

@@ -21,6 +21,8 @@ export class IoLoop {
   constructor(
     readonly device: string,
     private readonly metrics: AgentMetrics,
+    /** Told of every failed read (the disk's health is judged by the caller); the read still rejects. */
+    private readonly onReadError: (module: StorageModule, err: unknown) => void = () => undefined,
   ) {}
 
   get queued(): number {
@@ -45,6 +47,7 @@ export class IoLoop {
           this.metrics.read(job.module.opts.partition, this.device, buf.length);
           job.resolve(buf);
         } catch (err) {
+          this.onReadError(job.module, err);
           job.reject(err);
         }
       }

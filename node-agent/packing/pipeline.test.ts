@@ -128,6 +128,38 @@ describe("packing pipeline", () => {
     }
   });
 
+  it("drops a module whose disk fails from the run and finishes the others; a drained run stops early", async () => {
+    const { modules, close, mm, packer } = await setup([honest.url], 2);
+    const broken = modules[1]!;
+    // The disk under partition 1 starts refusing writes (what ENOSPC or EIO from the kernel looks like).
+    broken.writeChunks = () => Promise.reject(Object.assign(new Error("no space left on device, write"), { code: "ENOSPC" }));
+    const failed: { partition: number; err: unknown }[] = [];
+    const planned = new Map<number, number>();
+    const sources = [new HttpPeer({ url: honest.url, requestTimeoutMs: 5000 })];
+    const blocks = BlockMap.fromEntries(await sources[0]!.blockIndex(0, await sources[0]!.height()));
+    const fetcher = new ChunkFetcher({ sources, blocks, rules: "2.6", packer, metrics: mm.metrics, log: silentLogger });
+    const report = await runPipeline({
+      ...bounds, modules, fetcher, blocks, packer, metrics: mm.metrics, log: silentLogger,
+      onModuleError: (m, err) => failed.push({ partition: m.opts.partition, err }),
+      onPlanned: (m, slots) => planned.set(m.opts.partition, slots),
+    });
+    assert.deepEqual(failed.map((f) => [f.partition, (f.err as { code?: string }).code]), [[1, "ENOSPC"]], "reported once");
+    assert.deepEqual(report.failedModules, [1]);
+    const inPartition = (p: number) => weave.chunks.filter((c) => (c.absoluteEnd - 1n) / partitionSizeBytes === BigInt(p)).length;
+    for (const m of modules) if (m !== broken) assert.equal(m.storedCount, inPartition(m.opts.partition), `partition ${m.opts.partition} complete`);
+    assert.equal(broken.storedCount, 0);
+    assert.equal(planned.get(1), inPartition(1));
+    await close();
+
+    const second = await setup([honest.url], 2);
+    const drain = new AbortController();
+    drain.abort();
+    const drained = await runPipeline({ ...bounds, modules: second.modules, fetcher, blocks, packer, metrics: second.mm.metrics, log: silentLogger, drain: drain.signal });
+    assert.equal(drained.drained, true);
+    assert.equal(drained.stored, 0, "a drained run takes no new slots");
+    await second.close();
+  });
+
   it("packs with the real 360 programs (two chunks) and the verify command accepts them", async () => {
     const dir = tempDir("arkube-pack360-");
     dirs.push(dir);

@@ -2,11 +2,12 @@
 // disk's pace propagates back to packing and fetching. What to do is computed from the modules'
 // indexes at start, so a restarted pipeline resumes exactly at the slots that are still empty, and a
 // slot is derived from the proven chunk's offset, so a chunk can only ever land in its own slot.
+// A module whose disk fails is dropped from the run (and reported) while the others go on.
 import { NoValidReplyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import { partitionEnd, partitionStart, requestOffsetOfSlot } from "../storage/layout.ts";
-import type { ChunkWrite, StorageModule } from "../storage/module.ts";
+import type { ChunkWrite, StorageModule, WriteOutcome } from "../storage/module.ts";
 import type { BlockMap } from "../sync/block-map.ts";
 import type { ChunkFetcher, FetchedChunk } from "../sync/fetcher.ts";
 import type { Packer } from "./packer.ts";
@@ -35,7 +36,17 @@ export interface PipelineOptions extends PipelineBounds {
   packer: Packer;
   metrics: AgentMetrics;
   log: Logger;
+  /** Aborts at once: chunks in flight are dropped (the next run fetches them again). */
   signal?: AbortSignal;
+  /** Stops taking new slots: chunks already fetched are packed and written, then the run ends. */
+  drain?: AbortSignal;
+  /**
+   * A module whose disk fails (read or write) is dropped from the run and reported here, and the
+   * other modules go on. Without it, such a failure fails the whole run.
+   */
+  onModuleError?: (module: StorageModule, err: unknown) => void;
+  /** Slots planned for each module when the run starts (0: nothing to fetch for it). */
+  onPlanned?: (module: StorageModule, slots: number) => void;
 }
 
 export interface PipelineReport {
@@ -44,6 +55,10 @@ export interface PipelineReport {
   alreadyStored: number;
   missing: number;
   failedOffsets: bigint[];
+  /** Partitions dropped from the run because their module failed. */
+  failedModules: number[];
+  /** The run stopped taking work early (drain): not every planned slot was tried. */
+  drained: boolean;
 }
 
 interface Fetched {
@@ -66,13 +81,40 @@ export async function plannedSlots(module: StorageModule, weaveSize: bigint): Pr
   return slots;
 }
 
+/** The modules dropped from one run (their disk failed); `fail` reports each once or rethrows. */
+class RunFailures {
+  readonly modules = new Set<StorageModule>();
+  constructor(private readonly opts: PipelineOptions, private readonly report: PipelineReport) {}
+
+  has(module: StorageModule): boolean {
+    return this.modules.has(module);
+  }
+
+  fail(module: StorageModule, err: unknown): void {
+    if (this.opts.onModuleError === undefined) throw err;
+    if (this.modules.has(module)) return;
+    this.modules.add(module);
+    this.report.failedModules.push(module.opts.partition);
+    this.opts.onModuleError(module, err);
+  }
+}
+
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport> {
-  const report: PipelineReport = { planned: 0, stored: 0, alreadyStored: 0, missing: 0, failedOffsets: [] };
+  const report: PipelineReport = { planned: 0, stored: 0, alreadyStored: 0, missing: 0, failedOffsets: [], failedModules: [], drained: false };
+  const failures = new RunFailures(opts, report);
   const work: { module: StorageModule; slot: number }[] = [];
   for (const module of opts.modules) {
     const g = module.geometry;
-    await module.putBlocks(opts.blocks.rangesOverlapping(partitionStart(g), partitionEnd(g)));
-    for (const slot of await plannedSlots(module, opts.blocks.weaveSize)) work.push({ module, slot });
+    let slots: number[];
+    try {
+      await module.putBlocks(opts.blocks.rangesOverlapping(partitionStart(g), partitionEnd(g)));
+      slots = await plannedSlots(module, opts.blocks.weaveSize);
+    } catch (err) {
+      failures.fail(module, err);
+      continue;
+    }
+    opts.onPlanned?.(module, slots.length);
+    for (const slot of slots) work.push({ module, slot });
   }
   report.planned = work.length;
   opts.log({ event: "packing_pipeline_started", planned: work.length, modules: opts.modules.map((m) => m.opts.partition) });
@@ -86,9 +128,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     await Promise.all([
-      guarded(fetchStage(opts, work, fetchedQ, report), failAll),
+      guarded(fetchStage(opts, work, fetchedQ, report, failures), failAll),
       guarded(packStage(opts, fetchedQ, packedQ), failAll),
-      guarded(writeStage(opts, packedQ, report), failAll),
+      guarded(writeStage(opts, packedQ, report, failures), failAll),
     ]);
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
@@ -106,11 +148,22 @@ async function guarded(stage: Promise<void>, failAll: (err: unknown) => void): P
   }
 }
 
-async function fetchStage(opts: PipelineOptions, work: { module: StorageModule; slot: number }[], out: BoundedQueue<Fetched>, report: PipelineReport): Promise<void> {
+async function fetchStage(
+  opts: PipelineOptions,
+  work: { module: StorageModule; slot: number }[],
+  out: BoundedQueue<Fetched>,
+  report: PipelineReport,
+  failures: RunFailures,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < work.length) {
+      if (opts.drain?.aborted === true) {
+        report.drained = true;
+        break;
+      }
       const { module, slot } = work[next++]!;
+      if (failures.has(module)) continue;
       const offset = requestOffsetOfSlot(module.geometry, slot);
       let fetched: FetchedChunk | undefined;
       try {
@@ -120,8 +173,12 @@ async function fetchStage(opts: PipelineOptions, work: { module: StorageModule; 
         report.failedOffsets.push(offset);
         continue;
       }
-      if (fetched === undefined) report.missing += 1;
-      else await out.push({ module, fetched });
+      if (fetched === undefined) {
+        report.missing += 1;
+        continue;
+      }
+      opts.metrics.chunkSynced(module.opts.partition, fetched.chunk.length);
+      await out.push({ module, fetched });
     }
   };
   await Promise.all(Array.from({ length: opts.fetchConcurrency }, worker));
@@ -156,13 +213,20 @@ async function packStage(opts: PipelineOptions, input: BoundedQueue<Fetched>, ou
   out.close();
 }
 
-async function writeStage(opts: PipelineOptions, input: BoundedQueue<Packed>, report: PipelineReport): Promise<void> {
+async function writeStage(opts: PipelineOptions, input: BoundedQueue<Packed>, report: PipelineReport, failures: RunFailures): Promise<void> {
   for (;;) {
     const batch = await input.popBatch(opts.writeBatchChunksMax);
     if (batch.length === 0) return;
     for (const group of groupBy(batch, (b) => b.module)) {
       const module = group[0]!.module;
-      const outcomes = await module.writeChunks(group.map((g) => g.write));
+      if (failures.has(module)) continue;
+      let outcomes: WriteOutcome[];
+      try {
+        outcomes = await module.writeChunks(group.map((g) => g.write));
+      } catch (err) {
+        failures.fail(module, err);
+        continue;
+      }
       const stored = outcomes.filter((o) => o === "stored").length;
       report.stored += stored;
       report.alreadyStored += outcomes.length - stored;

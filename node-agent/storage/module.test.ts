@@ -3,13 +3,13 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger, type LogEvent } from "../log.ts";
 import { CHUNK_BYTES } from "./layout.ts";
 import { StorageModule, type ChunkWrite, type StorageModuleOptions } from "./module.ts";
-import { StorageMetaMismatchError } from "../errors.ts";
+import { StorageMetaMismatchError, type StorageIoError } from "../errors.ts";
 
 const root = mkdtempSync(join(tmpdir(), "arkube-storage-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -77,6 +77,25 @@ describe("storage module", () => {
     assert.ok(events.some((e) => e.event === "storage_tail_entry_dropped" && e["slot"] === 7));
     assert.equal(events.find((e) => e.event === "storage_module_opened")?.["tailDropped"], 1);
     await module.close();
+  });
+
+  it("reports a chunk file that shrank as an IO error, and closes only after operations in flight", async () => {
+    const module = await StorageModule.open(options({ partition: 3 }));
+    const start = 3n * 8n * C;
+    await module.writeChunks([chunkFor(start + C), chunkFor(start + 2n * C)]);
+    truncateSync(join(module.dir, "chunks", "chunks_0000000000.bin"), CHUNK_BYTES / 2);
+    await assert.rejects(module.readSlots(0, 2, Buffer.alloc(2 * CHUNK_BYTES)), (err: StorageIoError) => {
+      assert.equal(err.code, "ERR_STORAGE_IO");
+      assert.equal(err.partition, 3);
+      assert.equal(err.kind, "read");
+      assert.match(err.message, /read failed: short read/);
+      return true;
+    });
+    const reading = module.get(1);
+    const closing = module.close();
+    assert.equal((await reading)?.chunkSize, CHUNK_BYTES, "a read started before close() completes");
+    await closing;
+    await assert.rejects(module.get(1), { code: "ERR_STORAGE_CLOSED" });
   });
 
   it("refuses a directory that belongs to another configuration", async () => {

@@ -9,7 +9,7 @@ import { constants as fsConstants } from "node:fs";
 import { mkdir, open, readFile, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import RocksDB from "rocksdb-native";
-import { SlotOutOfRangeError, StorageClosedError, StorageMetaMismatchError } from "../errors.ts";
+import { AgentError, SlotOutOfRangeError, StorageClosedError, StorageIoError, StorageMetaMismatchError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import {
   bucketEnd,
@@ -76,6 +76,9 @@ export class StorageModule {
   private nextSeq: number;
   private writesSinceFlush = 0;
   private closed = false;
+  /** Operations in flight: close() waits for them, so a module can be closed while others still use it. */
+  private busy = 0;
+  private idleWaiters: (() => void)[] = [];
   /** One bit per slot: mining asks "is this slot stored?" for every nonce, without a RocksDB read. */
   private readonly storedBits: Uint8Array;
   private storedTotal = 0;
@@ -136,7 +139,10 @@ export class StorageModule {
 
   /** Writes chunks: bytes first (then fdatasync by policy), then one index batch for all of them. */
   async writeChunks(items: readonly ChunkWrite[]): Promise<WriteOutcome[]> {
-    this.assertOpen();
+    return this.tracked(() => this.io("write", () => this.write(items)));
+  }
+
+  private async write(items: readonly ChunkWrite[]): Promise<WriteOutcome[]> {
     const outcomes: WriteOutcome[] = [];
     const planned: { item: ChunkWrite; slot: number }[] = [];
     for (const item of items) {
@@ -148,7 +154,7 @@ export class StorageModule {
     const touched = new Set<number>();
     for (const { item, slot } of planned) {
       const loc = slotLocation(slot, this.opts.chunksPerFile);
-      await this.files[loc.file]!.write(item.packed, 0, CHUNK_BYTES, loc.byteOffset);
+      await writeFully(this.files[loc.file]!, item.packed, loc.byteOffset);
       touched.add(loc.file);
     }
     if (this.opts.fsyncPolicy === "data-before-index") for (const f of touched) await this.files[f]!.datasync();
@@ -164,7 +170,9 @@ export class StorageModule {
     const slot = this.slotOf(item.absoluteEnd);
     if (slot === undefined) return { type: "outside-partition" };
     const inBatch = planned.find((p) => p.slot === slot);
-    const existing = inBatch === undefined ? await this.get(slot) : { absoluteEnd: inBatch.item.absoluteEnd };
+    // The index is read directly, not through get(): this runs inside a tracked write, which close() waits for.
+    const stored = inBatch === undefined ? await this.db.get(keys.chunk(slot)) : null;
+    const existing = inBatch !== undefined ? { absoluteEnd: inBatch.item.absoluteEnd } : stored === null ? undefined : decodeRecord(slot, stored);
     if (existing === undefined) return { type: "stored", slot };
     // A slot is never rewritten: the same chunk is a no-op, another chunk in the same bucket is refused.
     return { type: existing.absoluteEnd === item.absoluteEnd ? "already-stored" : "slot-taken" };
@@ -195,21 +203,26 @@ export class StorageModule {
 
   async get(slot: number): Promise<ChunkRecord | undefined> {
     this.assertSlot(slot);
-    const value = await this.db.get(keys.chunk(slot));
+    const value = await this.tracked(() => this.db.get(keys.chunk(slot)));
     return value === null ? undefined : decodeRecord(slot, value);
   }
 
   async proofs(slot: number): Promise<StoredProofs | undefined> {
     this.assertSlot(slot);
-    const value = await this.db.get(keys.proof(slot));
+    const value = await this.tracked(() => this.db.get(keys.proof(slot)));
     return value === null ? undefined : decodeProofs(value);
   }
 
   /** Every stored chunk record in slot order. */
   async *records(fromSlot = 0, toSlot = this.slots): AsyncGenerator<ChunkRecord> {
     this.assertOpen();
-    for await (const { key, value } of this.db.iterator({ gte: keys.chunk(fromSlot), lt: keys.chunk(toSlot) })) {
-      yield decodeRecord(slotOfKey(key), value);
+    this.busy += 1;
+    try {
+      for await (const { key, value } of this.db.iterator({ gte: keys.chunk(fromSlot), lt: keys.chunk(toSlot) })) {
+        yield decodeRecord(slotOfKey(key), value);
+      }
+    } finally {
+      this.done();
     }
   }
 
@@ -224,43 +237,95 @@ export class StorageModule {
     this.assertSlot(firstSlot);
     this.assertSlot(firstSlot + count - 1);
     if (into.length < count * CHUNK_BYTES) throw new SlotOutOfRangeError(`read buffer too small for ${count} slots`);
-    let at = 0;
-    for (const run of fileRuns(firstSlot, count, this.opts.chunksPerFile)) {
-      const loc = slotLocation(run.slot, this.opts.chunksPerFile);
-      await this.files[loc.file]!.read(into, at, run.count * CHUNK_BYTES, loc.byteOffset);
-      at += run.count * CHUNK_BYTES;
-    }
+    await this.tracked(() =>
+      this.io("read", async () => {
+        let at = 0;
+        for (const run of fileRuns(firstSlot, count, this.opts.chunksPerFile)) {
+          const loc = slotLocation(run.slot, this.opts.chunksPerFile);
+          const want = run.count * CHUNK_BYTES;
+          await readFully(this.files[loc.file]!, into.subarray(at, at + want), loc.byteOffset, run.slot);
+          at += want;
+        }
+      }),
+    );
   }
 
   /** Remembers block ranges (start, end, tx_root) overlapping this partition: packing keys need them. */
   async putBlocks(blocks: readonly BlockRange[]): Promise<void> {
-    this.assertOpen();
     const start = partitionStart(this.opts);
     const end = start + this.opts.partitionSizeBytes;
-    const batch = this.db.write();
-    try {
-      for (const b of blocks) if (b.end > start && b.start < end) batch.put(keys.block(b.end), encodeBlock(b));
-      await batch.flush();
-    } finally {
-      batch.destroy();
-    }
+    await this.tracked(() =>
+      this.io("write", async () => {
+        const batch = this.db.write();
+        try {
+          for (const b of blocks) if (b.end > start && b.start < end) batch.put(keys.block(b.end), encodeBlock(b));
+          await batch.flush();
+        } finally {
+          batch.destroy();
+        }
+      }),
+    );
   }
 
   /** The block range holding 0-based byte `byte`, if known. */
   async blockAt(byte: bigint): Promise<BlockRange | undefined> {
-    this.assertOpen();
-    const found = await firstEntry(this.db, keys.blockPrefix, false, keys.block(byte));
+    const found = await this.tracked(() => firstEntry(this.db, keys.blockPrefix, false, keys.block(byte)));
     if (found === undefined) return undefined;
     const block = decodeBlock(found.key, found.value);
     return block.start <= byte ? block : undefined;
   }
 
+  /**
+   * Waits for the operations in flight, then flushes and closes the index and the chunk files. New
+   * operations fail with StorageClosedError at once. On a failed disk the flush may fail: every handle
+   * is still closed, and the first error is thrown after.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.db.flush();
-    await this.db.close();
-    for (const f of this.files) await f.close();
+    while (this.busy > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    let first: unknown;
+    const attempt = async (f: () => Promise<void>) => {
+      try {
+        await f();
+      } catch (err) {
+        first ??= err;
+      }
+    };
+    await attempt(() => this.db.flush());
+    await attempt(() => this.db.close());
+    for (const f of this.files) await attempt(() => f.close());
+    if (first !== undefined) throw new StorageIoError(this.opts.partition, "write", `partition ${this.opts.partition}: close failed: ${String((first as Error).message)}`, first);
+  }
+
+  /** Runs an operation that close() must wait for. */
+  private async tracked<T>(op: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    this.busy += 1;
+    try {
+      return await op();
+    } finally {
+      this.done();
+    }
+  }
+
+  private done(): void {
+    this.busy -= 1;
+    if (this.busy === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Disk and index failures become one StorageIoError naming the partition and the errno code. */
+  private async io<T>(kind: "read" | "write", op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      // Our own errors (closed, slot out of range, corrupt record) already say what happened.
+      if (err instanceof AgentError) throw err;
+      const code = (err as { code?: unknown }).code;
+      const message = String((err as Error).message);
+      const what = typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
+      throw new StorageIoError(this.opts.partition, kind, `partition ${this.opts.partition}: ${kind} failed: ${what}`, err);
+    }
   }
 
   /**
@@ -301,6 +366,27 @@ export class StorageModule {
     if (!Number.isInteger(slot) || slot < 0 || slot >= this.slots) {
       throw new SlotOutOfRangeError(`slot ${slot} is outside [0, ${this.slots})`);
     }
+  }
+}
+
+/** pwrite until every byte is written: a partial write is followed by one that reports why (ENOSPC). */
+async function writeFully(file: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten === 0) throw new Error(`short write at byte ${position + done}: the disk took no more bytes`);
+    done += bytesWritten;
+  }
+}
+
+/**
+ * pread until the buffer is full. Chunk files are created at full size, so reaching end of file means
+ * the file shrank under us: the disk lost data.
+ */
+async function readFully(file: FileHandle, into: Buffer, position: number, firstSlot: number): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead } = await file.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`short read at slot ${firstSlot}: end of file after ${done} of ${into.length} bytes`);
+    done += bytesRead;
   }
 }
 

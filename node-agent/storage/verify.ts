@@ -34,6 +34,21 @@ export async function verifyModule(module: StorageModule, packer: Packer, opts: 
   return report;
 }
 
+/** Re-checks the given slots (those not stored are skipped): what the background sampler runs. */
+export async function verifySlots(module: StorageModule, packer: Packer, slots: readonly number[], rules: sync.DataPathRules): Promise<VerifyReport> {
+  const report: VerifyReport = { partition: module.opts.partition, checked: 0, failures: [] };
+  const slotBytes = Buffer.alloc(CHUNK_BYTES);
+  for (const slot of slots) {
+    const record = await module.get(slot);
+    if (record === undefined) continue;
+    report.checked += 1;
+    await module.readSlots(slot, 1, slotBytes);
+    const failure = await verifySlot(module, packer, record, slotBytes, rules);
+    if (failure !== undefined) report.failures.push({ slot, ...failure });
+  }
+  return report;
+}
+
 async function verifySlot(
   module: StorageModule,
   packer: Packer,
