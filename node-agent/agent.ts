@@ -14,7 +14,7 @@ import type { Logger } from "./log.ts";
 import { AgentMetrics, type PartitionRates } from "./metrics.ts";
 import type { CoordinatorStats } from "./mining/coordinator.ts";
 import { Miner } from "./mining/miner.ts";
-import { staticAssignments, type FailureReason, type ModuleFailure, type PartitionAssignment } from "./modules/assignments.ts";
+import { diskFailureReasons, staticAssignments, type FailureReason, type ModuleFailure, type PartitionAssignment } from "./modules/assignments.ts";
 import { ModuleSet } from "./modules/module-set.ts";
 import { Packer } from "./packing/packer.ts";
 import type { PipelineReport } from "./packing/pipeline.ts";
@@ -62,6 +62,8 @@ export interface PartitionTarget {
   report(partition: number): PartitionReport | undefined;
   /** Deletes a partition's module directory under `root`; refuses while the partition is held there. */
   erase(partition: number, root: string): Promise<void>;
+  /** Data roots where a held module failed because of the disk (left out of the inventory). */
+  failedDiskRoots(): ReadonlySet<string>;
 }
 
 export class Agent implements PartitionTarget {
@@ -120,6 +122,11 @@ export class Agent implements PartitionTarget {
 
   setPartitions(list: readonly PartitionAssignment[]): Promise<void> {
     return this.set.apply(list);
+  }
+
+  failedDiskRoots(): ReadonlySet<string> {
+    const failed = this.set.list().filter((h) => h.state.type === "failed" && diskFailureReasons.has(h.state.failure.reason));
+    return new Set(failed.map((h) => h.assignment.root));
   }
 
   report(partition: number): PartitionReport | undefined {

@@ -147,6 +147,9 @@ describe("inventory ConfigMap", () => {
         { path: "/mnt/arkube/b", capacityBytes: 950, device: "sdc1" },
       ],
     });
+    // A disk whose module failed (write, read or corrupt data) is left out, so the operator re-places its Partitions.
+    const withoutFailed = nodeInventoryOf("n1", [disk("/mnt/arkube/b", "/dev/sdc1", undefined), disk("/mnt/arkube/a", "/dev/sdb1", true)], new Set(["/mnt/arkube/a"]));
+    assert.deepEqual(withoutFailed.disks.map((d) => d.path), ["/mnt/arkube/b"]);
   });
 });
 

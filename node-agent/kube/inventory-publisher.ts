@@ -14,9 +14,14 @@ import { agentFieldManager } from "./names.ts";
 /** An unchanged inventory is applied again after this long (heals a deleted or edited ConfigMap). */
 export const inventoryReapplyMs = 600_000;
 
-/** Pure: the operator's inventory of a node from the disks found under the data roots. */
-export function nodeInventoryOf(node: string, disks: readonly DiskInfo[]): NodeInventory {
-  const sorted = [...disks].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint)).slice(0, inventoryDisksMax);
+/**
+ * Pure: the operator's inventory of a node from the disks found under the data roots. A disk in
+ * `failedRoots` (a module on it failed with a write, read or corruption error) is left out: the operator
+ * then sees its Partitions on an ineligible disk and places them elsewhere, and puts nothing new there
+ * until the failure is retried (arkube.dev/retry) or the agent restarts.
+ */
+export function nodeInventoryOf(node: string, disks: readonly DiskInfo[], failedRoots: ReadonlySet<string> = new Set()): NodeInventory {
+  const sorted = [...disks].filter((d) => !failedRoots.has(d.mountPoint)).sort((a, b) => a.mountPoint.localeCompare(b.mountPoint)).slice(0, inventoryDisksMax);
   return {
     node,
     disks: sorted.map((d) => {
@@ -36,6 +41,8 @@ export interface InventoryPublisherOptions {
   intervalMs: number;
   /** The disks now (node-agent/inventory.ts over the config's dataRoots). */
   disks: () => Promise<DiskInfo[]>;
+  /** Data roots whose disk failed under a held module. */
+  failedRoots: () => ReadonlySet<string>;
   log: Logger;
 }
 
@@ -52,7 +59,7 @@ export class InventoryPublisher {
     const { opts } = this;
     let inv: NodeInventory;
     try {
-      inv = nodeInventoryOf(opts.node, await opts.disks());
+      inv = nodeInventoryOf(opts.node, await opts.disks(), opts.failedRoots());
     } catch (err) {
       opts.log({ event: "inventory_read_failed", error: err });
       return;

@@ -70,7 +70,7 @@ export class NodeController {
         this.wakeSync();
       },
     });
-    this.inventory = new InventoryPublisher({ api: opts.api, namespace: opts.namespace, node: opts.node, intervalMs: opts.inventoryIntervalMs, disks: opts.disks, log: opts.log });
+    this.inventory = new InventoryPublisher({ api: opts.api, namespace: opts.namespace, node: opts.node, intervalMs: opts.inventoryIntervalMs, disks: opts.disks, failedRoots: () => opts.target.failedDiskRoots(), log: opts.log });
   }
 
   /** Publishes the inventory, lists the Partitions and applies this node's list once before resolving. */

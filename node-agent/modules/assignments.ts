@@ -18,6 +18,9 @@ export interface PartitionAssignment {
 /** Why a held partition stopped: the Partition status's lastError reason. */
 export type FailureReason = "OpenFailed" | "WriteError" | "ReadError" | "CorruptData";
 
+/** Failures that condemn the disk itself (OpenFailed is usually a refused assignment, not the disk). */
+export const diskFailureReasons: ReadonlySet<FailureReason> = new Set(["WriteError", "ReadError", "CorruptData"]);
+
 export interface ModuleFailure {
   reason: FailureReason;
   message: string;

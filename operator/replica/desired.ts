@@ -28,14 +28,22 @@ export function ownedPartitions(replica: Replica, all: readonly Partition[]): Pa
   return all.filter((p) => p.metadata.namespace === replica.metadata.namespace && p.metadata.labels?.[replicaLabel] === replica.metadata.name);
 }
 
-/** Packed bytes are on disk: moving the partition would throw them away. */
+/**
+ * Packed bytes are on disk: moving the partition would throw them away. Not so when the node agent
+ * reports the disk itself broken (Failed with DiskHealthy=False: write or read errors, corrupt data):
+ * those bytes are lost anyway, and the agent drops the disk from its inventory, so the partition moves.
+ */
 export function toExisting(parts: readonly Partition[]): ExistingPartition[] {
   return parts.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => ({
     index: p.spec.index,
     node: p.spec.nodeName,
     path: p.spec.diskPath,
-    packed: (p.status?.packedBytes ?? 0) > 0,
+    packed: (p.status?.packedBytes ?? 0) > 0 && !onBrokenDisk(p),
   }));
+}
+
+export function onBrokenDisk(p: Partition): boolean {
+  return p.status?.phase === "Failed" && (p.status.conditions ?? []).some((c) => c.type === "DiskHealthy" && c.status === "False");
 }
 
 export function desiredPartition(replica: Replica, a: { index: number; node: string; path: string }): Partition {
@@ -86,7 +94,7 @@ export interface ReplicaFacts {
 export function replicaStatus(replica: Replica, facts: ReplicaFacts, now: Date): ReplicaStatus {
   const size = partitionSizeOf(replica);
   const live = facts.partitions.filter((p) => p.metadata.deletionTimestamp === undefined);
-  const packed = live.filter((p) => p.status?.phase === "Mining" || (p.status?.packedBytes ?? 0) >= size).length;
+  const packed = live.filter((p) => !onBrokenDisk(p) && (p.status?.phase === "Mining" || (p.status?.packedBytes ?? 0) >= size)).length;
   const mining = live.filter((p) => p.status?.phase === "Mining").length;
   const hashrate = live.reduce((sum, p) => sum + (p.status?.hashrate ?? 0), 0);
   const placed = facts.placement.assignments.length;

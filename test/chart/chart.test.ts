@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { renderVdfConfig } from "../../operator/hashchain/vdf-config.ts";
 import type { HashChain } from "../../protocol/crds/index.ts";
+import { parseConfig as parseAgentConfig } from "../../node-agent/config.ts";
 import { parseConfig } from "../../vdf/config.ts";
 import { chartDir, find, helm, podSpec, render, repoRoot, type K8sObject } from "./helm.ts";
 
@@ -111,7 +112,11 @@ describe("charts/arkube", () => {
     const agentPod = podSpec(agent) as unknown as { nodeSelector: Record<string, string>; volumes: { name: string; hostPath?: { path: string } }[] };
     assert.deepEqual(agentPod.nodeSelector, { "arkube.dev/storage": "true" });
     assert.ok(agentPod.volumes.some((v) => v.hostPath?.path === "/mnt/arkube"));
-    assert.equal(configOf(find(objects, "ConfigMap", "arkube-node-agent"))["nodeName"], "__NODE_NAME__");
+    const agentText = find(objects, "ConfigMap", "arkube-node-agent").data!["config.yaml"]!;
+    assert.equal((parse(agentText) as Record<string, unknown>)["nodeName"], "__NODE_NAME__");
+    // The agent's own parser, with the placeholder filled in as the pod does: Kubernetes mode, this release's namespace.
+    const agentConfig = parseAgentConfig(agentText.replaceAll("__NODE_NAME__", "storage-1"), { ARKUBE_MINING_ADDRESS: "A".repeat(43) });
+    assert.deepEqual([agentConfig.kubernetes?.nodeName, agentConfig.kubernetes?.namespace], ["storage-1", "arkube"]);
   });
 
   it("renders with an external NATS: no StatefulSet, every config dials the URL", () => {
