@@ -46,7 +46,11 @@ WebAssembly.Memory.prototype.grow = function grow(this: WebAssembly.Memory, delt
     // wasm64 loader (written against V8's experimental flag) passes a Number. Everything else rethrows.
     if (!(err instanceof TypeError) || typeof deltaPages !== "number") throw err;
     const grow = originalGrow as unknown as (this: WebAssembly.Memory, delta: bigint) => bigint;
-    return Number(grow.call(this, BigInt(deltaPages)));
+    // That Number is fractional: the loader's growMemory computes (bytes + 65535) / 65536 without
+    // rounding, and the Number API truncates it (ToIndex). BigInt() of a fraction throws a RangeError,
+    // which emscripten reports as a failed growth, so malloc returns 0 and every call aborts. Truncate
+    // the same way so both APIs grow by the same number of pages.
+    return Number(grow.call(this, BigInt(Math.trunc(deltaPages))));
   }
 };
 
