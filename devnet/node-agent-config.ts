@@ -96,6 +96,9 @@ export function planNodeAgents(input: NodeAgentPlanInput): NodeAgentPlan[] {
         difficulty,
         recallRangeChunks: n.recallRangeChunks,
         partitionUpperBound: partitionUpperBoundOf(config).toString(),
+        // Every agent, the VDF and the compute units share this machine: the agent's hardware-derived
+        // budget assumes a machine of its own, so mining keeps to one thread here.
+        hashThreads: 1,
         // One replica: agents compute each other's H2 for range-2 chunks they do not hold.
         replica: "devnet",
       },

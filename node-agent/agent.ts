@@ -8,7 +8,9 @@ import { join } from "node:path";
 import type { Meter } from "@opentelemetry/api";
 import { createPackingContext, type RandomxContext } from "../native/index.ts";
 import { startAdminServer } from "./admin.ts";
+import { nameBottleneck, type Bottleneck } from "./bottleneck.ts";
 import type { AgentConfig } from "./config.ts";
+import { CpuBusy, detectHost, type HostFacts } from "./host.ts";
 import { inventory } from "./inventory.ts";
 import type { Logger } from "./log.ts";
 import { AgentMetrics, type PartitionRates } from "./metrics.ts";
@@ -17,6 +19,7 @@ import { Miner } from "./mining/miner.ts";
 import { diskFailureReasons, staticAssignments, type FailureReason, type ModuleFailure, type PartitionAssignment } from "./modules/assignments.ts";
 import { ModuleSet } from "./modules/module-set.ts";
 import { Packer } from "./packing/packer.ts";
+import { partitionsOnDisks, planResources, resolveConfig, type ResolvedConfig, type ResourcePlan } from "./resources.ts";
 import type { PipelineReport } from "./packing/pipeline.ts";
 import { SyncLoop, type ModuleSyncState } from "./packing/sync-loop.ts";
 import { moduleDirName, partitionStart, requestOffsetOfSlot, slotCount } from "./storage/layout.ts";
@@ -31,13 +34,21 @@ export { miningTasksConcurrency, miningQueuedH0Max, solutionPublishTimeoutMs, st
 export interface AgentDeps {
   log: Logger;
   meter: Meter;
+  /** What the machine offers (tests pin it); default: detected (host.ts). */
+  host?: () => Promise<HostFacts>;
 }
+
+/** The VDF's nominal pace: the bottleneck is "vdf" when steps come much slower. */
+export const vdfStepIntervalMs = 1000;
 
 export interface AgentStatus {
   node: string;
   modules: { partition: number; dir: string; slots: number; stored: number; state: string; error: string | undefined }[];
   packing: { runs: number; running: boolean; last: PipelineReport | undefined; etaSeconds: number | undefined; lastError: string | undefined };
   mining: CoordinatorStats | undefined;
+  resources: { packingThreads: number; miningThreads: number; randomxMode: "light" | "fast"; hugePages: string };
+  /** What holds the hashrate back, with mining_rate's actual and ideal hashes per second. */
+  bottleneck: Bottleneck & { hashPerSecond: number; idealHashPerSecond: number };
 }
 
 /** What the agent knows of one held partition: the Partition status is computed from this. */
@@ -73,14 +84,17 @@ export class Agent implements PartitionTarget {
   private miner: Miner | undefined;
   private admin: { port: number; close: () => Promise<void> } | undefined;
   private readonly set: ModuleSet;
+  private readonly cpuBusy: CpuBusy;
 
   private constructor(
-    readonly config: AgentConfig,
+    readonly config: ResolvedConfig,
+    readonly resources: ResourcePlan,
     private readonly deps: AgentDeps,
     private readonly ctx: RandomxContext,
     readonly packer: Packer,
     readonly metrics: AgentMetrics,
   ) {
+    this.cpuBusy = new CpuBusy(resources.cpu.usable);
     this.set = new ModuleSet({ open: (a) => this.openModule(a), log: deps.log, onChange: () => this.modulesChanged() });
     if (config.peers.length > 0) {
       this.syncLoop = new SyncLoop({
@@ -97,11 +111,16 @@ export class Agent implements PartitionTarget {
     }
   }
 
-  static async start(config: AgentConfig, deps: AgentDeps): Promise<Agent> {
+  static async start(fileConfig: AgentConfig, deps: AgentDeps): Promise<Agent> {
+    const plan = planResources(fileConfig, await (deps.host ?? detectHost)(), await partitionsToMine(fileConfig));
+    const config = resolveConfig(fileConfig, plan);
+    logResources(deps.log, plan);
     const ctx = await createPackingContext(config.randomxMode);
     const metrics = new AgentMetrics(deps.meter);
-    const agent = new Agent(config, deps, ctx, new Packer(ctx, config.packing), metrics);
+    const agent = new Agent(config, plan, deps, ctx, new Packer(ctx, config.packing), metrics);
     metrics.setProgressSource(() => agent.progress());
+    metrics.setResourcePlan(plan);
+    metrics.setBottleneckSource(() => agent.bottleneck());
     await agent.setPartitions(staticAssignments(config.modules));
     if (config.adminPort > 0) agent.admin = await startAdminServer(agent.adminHandlers(), config.adminHost, config.adminPort);
     if (agent.syncLoop !== undefined) agent.background.push(agent.syncLoop.run(agent.stopping.signal));
@@ -161,6 +180,7 @@ export class Agent implements PartitionTarget {
 
   status(): AgentStatus {
     const last = this.syncLoop?.status;
+    const rates = this.metrics.miningRates();
     return {
       node: this.config.nodeName,
       modules: this.set.list().map(({ assignment, state }) => {
@@ -177,7 +197,32 @@ export class Agent implements PartitionTarget {
       }),
       packing: { runs: last?.runs ?? 0, running: last?.running ?? false, last: last?.last, etaSeconds: this.metrics.packingEtaSeconds(), lastError: last?.lastError },
       mining: this.miner?.stats,
+      resources: { packingThreads: this.resources.cpu.packing, miningThreads: this.resources.cpu.mining, randomxMode: this.config.randomxMode, hugePages: this.resources.host.thp },
+      bottleneck: { ...this.bottleneck(), hashPerSecond: rates.hash, idealHashPerSecond: rates.idealHash },
     };
+  }
+
+  /** Names what holds the hashrate back, from the rates and queue depths the agent already has. */
+  bottleneck(): Bottleneck {
+    const rates = this.metrics.miningRates();
+    const load = this.miner?.load;
+    const p = this.progress();
+    return nameBottleneck({
+      miningEnabled: this.config.mining.enabled,
+      partitions: load?.partitions ?? 0,
+      hashPerSecond: rates.hash,
+      idealHashPerSecond: rates.idealHash,
+      readPerSecond: rates.read,
+      idealReadPerSecond: rates.idealRead,
+      stepIntervalMs: rates.stepsPerSecond > 0 ? 1000 / rates.stepsPerSecond : undefined,
+      expectedStepIntervalMs: vdfStepIntervalMs,
+      ioQueueDepth: load?.ioQueueDepth ?? 0,
+      ioLoops: load?.ioLoops ?? 0,
+      hashQueueDepth: load?.hashQueueDepth ?? 0,
+      hashConcurrency: load?.hashConcurrency ?? 1,
+      cpuBusyRatio: this.cpuBusy.ratio(),
+      storedFraction: p.targetChunks === 0 ? 1 : p.storedChunks / p.targetChunks,
+    });
   }
 
   async verify(partition: number, fromSlot?: number, toSlot?: number): Promise<VerifyReport> {
@@ -283,4 +328,34 @@ export class Agent implements PartitionTarget {
       this.stopping.signal,
     );
   }
+}
+
+/** Partitions the mining budget is sized for: the config's modules, or (Kubernetes, none assigned yet) what the data disks hold. */
+async function partitionsToMine(config: AgentConfig): Promise<number> {
+  if (!config.mining.enabled) return 0;
+  if (config.kubernetes === undefined) return config.modules.length;
+  try {
+    return partitionsOnDisks((await inventory(config.dataRoots)).map((d) => d.usableBytes), config.partitionSizeBytes);
+  } catch {
+    // The inventory loop reports disk errors; sizing only needs a guess, and mining needs at least one thread anyway.
+    return 1;
+  }
+}
+
+function logResources(log: Logger, plan: ResourcePlan): void {
+  const { cpu, randomx, host } = plan;
+  log({
+    event: "agent_resources",
+    cpus: host.cpus,
+    cpuQuota: host.cpuQuota,
+    partitions: plan.partitions,
+    packingThreads: cpu.packing,
+    miningThreads: cpu.mining,
+    threadsSource: cpu.source,
+    randomxMode: randomx.mode,
+    randomxModeReason: randomx.reason,
+    availableMemoryMiB: Math.floor(host.availableMemoryBytes / (1024 * 1024)),
+    // The native dataset madvises MADV_HUGEPAGE: huge pages back it unless THP is "never".
+    transparentHugePages: host.thp,
+  });
 }

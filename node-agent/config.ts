@@ -29,8 +29,8 @@ export interface MiningConfig {
   replica: string;
   /** H1 batch sent to a peer: how long to wait for its acknowledgement. */
   peerRequestTimeoutMs: number;
-  /** Threads for H1/H2 batches and VDF verification. */
-  hashThreads: number;
+  /** Threads for H1/H2 batches and VDF verification; undefined: derived from the CPUs at start (resources.ts). */
+  hashThreads: number | undefined;
   catchUpStepsMax: number;
 }
 
@@ -72,10 +72,12 @@ export interface AgentConfig {
   modules: ModuleConfig[];
   peers: string[];
   proofRules: "2.6" | "head";
-  randomxMode: "light" | "fast";
+  /** undefined: fast when the memory for the 2 GiB dataset is there, else light (resources.ts). */
+  randomxMode: "light" | "fast" | undefined;
   packing: {
     programCount: number;
-    threads: number;
+    /** undefined: the CPUs mining does not need (resources.ts). */
+    threads: number | undefined;
     fetchConcurrency: number;
     queueChunksMax: number;
     packBatchChunksMax: number;
@@ -112,6 +114,11 @@ function int(o: Json, key: string, where: string, min: number, fallback?: number
   const v = o[key] ?? fallback;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new ConfigError(`${where}.${key}: expected an integer >= ${min}`);
   return v;
+}
+
+/** An integer the agent derives from the hardware when the file leaves it out. */
+function optionalInt(o: Json, key: string, where: string, min: number): number | undefined {
+  return o[key] == null ? undefined : int(o, key, where, min);
 }
 
 function str(o: Json, key: string, where: string, fallback?: string): string {
@@ -163,7 +170,7 @@ function parseMining(value: unknown): MiningConfig {
     readCacheBytesMax: int(o, "readCacheBytesMax", w, 262_144, 4 * 800 * 262_144),
     replica: str(o, "replica", w, "default"),
     peerRequestTimeoutMs: int(o, "peerRequestTimeoutMs", w, 1, 5000),
-    hashThreads: int(o, "hashThreads", w, 1, 1),
+    hashThreads: optionalInt(o, "hashThreads", w, 1),
     catchUpStepsMax: int(o, "catchUpStepsMax", w, 1, 1200),
   };
 }
@@ -213,10 +220,10 @@ export function parseConfig(text: string, env: ConfigEnv = {}): AgentConfig {
     }),
     peers: strings(o, "peers", "config"),
     proofRules: oneOf(o, "proofRules", "config", ["2.6", "head"] as const, "head"),
-    randomxMode: oneOf(o, "randomxMode", "config", ["light", "fast"] as const, "fast"),
+    randomxMode: o["randomxMode"] == null ? undefined : oneOf(o, "randomxMode", "config", ["light", "fast"] as const, "fast"),
     packing: {
       programCount: int(p, "programCount", "packing", 1, 360),
-      threads: int(p, "threads", "packing", 1, 1),
+      threads: optionalInt(p, "threads", "packing", 1),
       fetchConcurrency: int(p, "fetchConcurrency", "packing", 1, 8),
       queueChunksMax: int(p, "queueChunksMax", "packing", 1, 64),
       packBatchChunksMax: int(p, "packBatchChunksMax", "packing", 1, 8),

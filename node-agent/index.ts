@@ -28,3 +28,6 @@ export { Miner } from "./mining/miner.ts";
 export { checkSolution, decodeSolution, encodeSolution, type Solution } from "./mining/solution.ts";
 export { solutionStreamName, solutionSubject } from "./mining/nats-wiring.ts";
 export { h2Subject } from "./mining/h2-protocol.ts";
+export { cpuBudget, chooseRandomxMode, planResources, resolveConfig, type CpuBudget, type ResolvedConfig, type ResourcePlan } from "./resources.ts";
+export { nameBottleneck, type Bottleneck, type BottleneckKind, type BottleneckSignals } from "./bottleneck.ts";
+export { detectHost, type HostFacts } from "./host.ts";

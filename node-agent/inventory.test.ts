@@ -44,6 +44,11 @@ describe("config", () => {
     assert.equal(c.partitionSizeBytes, 3_600_000_000_000n);
     assert.equal(c.mining.recallRangeChunks, 400);
     assert.ok(c.mining.difficultyH1 > c.mining.difficulty, "H1 target is harder");
+    // Left out: derived from the hardware at start (resources.ts), so the file's absence is kept.
+    assert.deepEqual([c.packing.threads, c.mining.hashThreads, c.randomxMode], [undefined, undefined, undefined]);
+    const set = parseConfig(JSON.stringify({ ...base, randomxMode: "light", packing: { threads: 3 }, mining: { hashThreads: 2 } }));
+    assert.deepEqual([set.packing.threads, set.mining.hashThreads, set.randomxMode], [3, 2, "light"]);
+    assert.throws(() => parseConfig(JSON.stringify({ ...base, packing: { threads: 0 } })), { code: "ERR_AGENT_CONFIG" });
     assert.throws(() => parseConfig(JSON.stringify({ ...base, pakcing: {} })), { code: "ERR_AGENT_CONFIG" });
     assert.throws(() => parseConfig(JSON.stringify({ ...base, storage: { fsyncPolicy: "sometimes" } })), { code: "ERR_AGENT_CONFIG" });
   });

@@ -4,6 +4,8 @@
 // vdf_step_time_milliseconds, http_client_get_chunk_duration_seconds, mining_server_chunk_cache_size)
 // so existing Arweave dashboards work.
 import type { Counter, Histogram, Meter } from "@opentelemetry/api";
+import { bottleneckKinds, type Bottleneck } from "./bottleneck.ts";
+import type { ResourcePlan } from "./resources.ts";
 import { CHUNK_BYTES } from "./storage/layout.ts";
 
 /** Window over which rates (mining_rate, packing throughput) are averaged. */
@@ -40,6 +42,15 @@ export interface PartitionRates {
   hashesPerSecond: number;
 }
 
+/** mining_rate's four values (chunks read and hashes per second, actual and ideal) and the step rate. */
+export interface MiningRates {
+  read: number;
+  hash: number;
+  idealRead: number;
+  idealHash: number;
+  stepsPerSecond: number;
+}
+
 export interface PackingProgress {
   /** Slots of all modules that hold a packed chunk. */
   storedChunks: number;
@@ -62,6 +73,9 @@ export class AgentMetrics {
   private readonly solutions: Counter;
   private readonly stepTime: Histogram;
   private readonly dropped: Counter;
+  private readonly replyDropped: Counter;
+  private plan: ResourcePlan | undefined;
+  private bottleneckOf: () => Bottleneck | undefined = () => undefined;
   private readonly rates = new Map<string, RateWindow>();
   private progressOf: () => PackingProgress = () => ({ storedChunks: 0, targetChunks: 0 });
   private cacheBytes = 0;
@@ -81,6 +95,7 @@ export class AgentMetrics {
     this.readBytes = meter.createCounter("arkube_mining_read_bytes", { description: "Bytes read for mining, by partition and device" });
     this.solutions = meter.createCounter("arkube_mining_solutions", { description: "Solutions found and re-verified, by kind" });
     this.dropped = meter.createCounter("arkube_mining_stale_work_dropped", { description: "Mining tasks dropped because their VDF session ended" });
+    this.replyDropped = meter.createCounter("arkube_mining_h2_reply_solutions_dropped", { description: "H2 solutions for a replica peer beyond the per-reply limit (not sent)" });
     this.stepTime = meter.createHistogram("vdf_step_time_milliseconds", { description: "Time between verified VDF steps (reference name)", advice: { explicitBucketBoundaries: msBuckets } });
     this.observeGauges(meter);
   }
@@ -96,11 +111,11 @@ export class AgentMetrics {
       if (eta !== undefined) r.observe(eta);
     });
     meter.createObservableGauge("mining_rate", { description: "Chunks read and hashes per second, actual and ideal (reference name)" }).addCallback((r) => {
-      r.observe(this.rate("read").perSecond(), { type: "read" });
-      r.observe(this.rate("hash").perSecond(), { type: "hash" });
-      const steps = this.stepsPerSecond.perSecond();
-      r.observe(steps * this.idealPerStep.reads, { type: "ideal_read" });
-      r.observe(steps * this.idealPerStep.hashes, { type: "ideal_hash" });
+      const m = this.miningRates();
+      r.observe(m.read, { type: "read" });
+      r.observe(m.hash, { type: "hash" });
+      r.observe(m.idealRead, { type: "ideal_read" });
+      r.observe(m.idealHash, { type: "ideal_hash" });
     });
     meter.createObservableGauge("arkube_mining_hashes_per_second").addCallback((r) => {
       r.observe(this.rate("h1").perSecond(), { kind: "h1" });
@@ -113,7 +128,46 @@ export class AgentMetrics {
         r.observe(window.perSecond() / (1024 * 1024), { partition: partition!, device: device! });
       }
     });
+    this.observeSelfCare(meter);
     meter.createObservableGauge("mining_server_chunk_cache_size", { description: "Chunks held by the mining read cache (reference name)" }).addCallback((r) => r.observe(this.cacheBytes / CHUNK_BYTES));
+  }
+
+  /** The hardware plan and the current bottleneck (a gauge per value: 1 for the current kind). */
+  private observeSelfCare(meter: Meter): void {
+    meter.createObservableGauge("arkube_node_agent_cpu_budget_threads", { description: "Threads given to packing and to mining (configured or derived from the CPUs)" }).addCallback((r) => {
+      if (this.plan === undefined) return;
+      r.observe(this.plan.cpu.packing, { use: "packing" });
+      r.observe(this.plan.cpu.mining, { use: "mining" });
+    });
+    meter.createObservableGauge("arkube_node_agent_huge_pages_enabled", { description: "1 when transparent huge pages are available to the RandomX dataset (always or madvise)" }).addCallback((r) => {
+      if (this.plan === undefined) return;
+      const { thp } = this.plan.host;
+      r.observe(thp === "always" || thp === "madvise" ? 1 : 0, { mode: thp });
+    });
+    meter.createObservableGauge("arkube_node_agent_bottleneck", { description: "1 for what holds the hashrate back now (none, cpu, disk, vdf, sync)" }).addCallback((r) => {
+      const current = this.bottleneckOf();
+      if (current === undefined) return;
+      for (const kind of bottleneckKinds) r.observe(kind === current.kind ? 1 : 0, { kind });
+    });
+  }
+
+  setResourcePlan(plan: ResourcePlan): void {
+    this.plan = plan;
+  }
+
+  setBottleneckSource(source: () => Bottleneck | undefined): void {
+    this.bottleneckOf = source;
+  }
+
+  miningRates(): MiningRates {
+    const stepsPerSecond = this.stepsPerSecond.perSecond();
+    return {
+      read: this.rate("read").perSecond(),
+      hash: this.rate("hash").perSecond(),
+      idealRead: stepsPerSecond * this.idealPerStep.reads,
+      idealHash: stepsPerSecond * this.idealPerStep.hashes,
+      stepsPerSecond,
+    };
   }
 
   private rate(key: string): RateWindow {
@@ -183,6 +237,10 @@ export class AgentMetrics {
 
   solutionFound(kind: "h1" | "h2"): void {
     this.solutions.add(1, { kind });
+  }
+
+  replySolutionsDropped(count: number): void {
+    this.replyDropped.add(count);
   }
 
   staleDropped(count: number): void {

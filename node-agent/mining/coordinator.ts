@@ -61,6 +61,8 @@ export interface CoordinatorStats {
   solutions: number;
   rejectedSolutions: number;
   staleDropped: number;
+  /** Solutions found for a peer beyond h2ReplySolutionsMax in one reply (not sent: the payload limit). */
+  replySolutionsDropped: number;
 }
 
 export function sessionKey(step: VdfStepMessage): string {
@@ -68,7 +70,7 @@ export function sessionKey(step: VdfStepMessage): string {
 }
 
 export class MiningCoordinator {
-  readonly stats: CoordinatorStats = { steps: 0, h1: 0, h2: 0, remoteH2Requests: 0, solutions: 0, rejectedSolutions: 0, staleDropped: 0 };
+  readonly stats: CoordinatorStats = { steps: 0, h1: 0, h2: 0, remoteH2Requests: 0, solutions: 0, rejectedSolutions: 0, staleDropped: 0, replySolutionsDropped: 0 };
   private readonly scheduler: MiningScheduler;
   private currentSession: string | undefined;
   private lastStepAt: number | undefined;
@@ -95,6 +97,11 @@ export class MiningCoordinator {
 
   idle(): Promise<void> {
     return this.scheduler.idle();
+  }
+
+  /** Mining tasks queued or running. */
+  get queueDepth(): number {
+    return this.scheduler.pending;
   }
 
   onStep(step: VdfStepMessage): void {
@@ -213,6 +220,7 @@ export class MiningCoordinator {
     if (this.currentSession !== undefined && req.session !== this.currentSession) return { ...reply, status: "stale" };
     const h1Of = new Map(req.nonces.map((n, i) => [n, Buffer.from(req.h1s.subarray(i * 32, i * 32 + 32))]));
     const runs = rangeRuns(req.range2Start, this.opts.recallRangeChunks, this.opts.partitionSizeBytes).filter((r) => r.partition === req.partition2);
+    let dropped = 0;
     for (const run of runs) {
       for (const sub of usableSubRuns(run, (slot, nonce) => local.module.isStored(slot) && h1Of.has(nonce))) {
         const paired = Buffer.concat(Array.from({ length: sub.count }, (_, i) => h1Of.get(sub.firstNonce + i)!));
@@ -221,10 +229,20 @@ export class MiningCoordinator {
         this.stats.h2 += sub.count;
         this.opts.metrics.hashed("h2", req.partition2, sub.count);
         for (const i of result.solutions) {
-          if (reply.found.length >= h2ReplySolutionsMax) break;
+          if (reply.found.length >= h2ReplySolutionsMax) {
+            dropped += 1;
+            continue;
+          }
           reply.found.push(await this.foundEntry(local.module, sub.firstNonce + i, sub.firstSlot + i, result.hashes.subarray(i * 32, i * 32 + 32)));
         }
       }
+    }
+    if (dropped > 0) {
+      // Each solution carries a 256 KiB chunk and NATS caps a payload at 1 MiB; more than two H2
+      // solutions in one recall range means the difficulty is far too easy (a devnet), so say so.
+      this.stats.replySolutionsDropped += dropped;
+      this.opts.metrics.replySolutionsDropped(dropped);
+      this.opts.log({ event: "mining_h2_reply_solutions_dropped", requester: req.requester, step: req.step, partition2: req.partition2, sent: reply.found.length, dropped });
     }
     return reply;
   }

@@ -5,10 +5,10 @@ import { stat } from "node:fs/promises";
 import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import type { RandomxContext } from "../../native/index.ts";
-import type { AgentConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { Packer } from "../packing/packer.ts";
+import type { ResolvedConfig } from "../resources.ts";
 import type { StorageModule } from "../storage/module.ts";
 import type { BlockRange } from "../storage/records.ts";
 import type { BlockMap } from "../sync/block-map.ts";
@@ -25,8 +25,16 @@ export const solutionPublishTimeoutMs = 5000;
 /** Wait before re-subscribing to VDF steps after the step source failed. */
 export const stepSourceRetryMs = 1000;
 
+export interface MinerLoad {
+  partitions: number;
+  ioQueueDepth: number;
+  ioLoops: number;
+  hashQueueDepth: number;
+  hashConcurrency: number;
+}
+
 export interface MinerOptions {
-  config: AgentConfig;
+  config: ResolvedConfig;
   ctx: RandomxContext;
   packer: Packer;
   metrics: AgentMetrics;
@@ -85,6 +93,13 @@ export class Miner {
 
   get stats(): CoordinatorStats {
     return { ...this.coordinator.stats };
+  }
+
+  /** Queue depths the bottleneck is named from. */
+  get load(): MinerLoad {
+    let ioQueueDepth = 0;
+    for (const io of this.loops.values()) ioQueueDepth += io.queued;
+    return { partitions: this.local.size, ioQueueDepth, ioLoops: this.loops.size, hashQueueDepth: this.coordinator.queueDepth, hashConcurrency: miningTasksConcurrency };
   }
 
   /** Mines exactly these modules from the next step on. */

@@ -144,5 +144,13 @@ describe("mining with two agents over NATS", () => {
     assert.ok((await meters[0]!.counter("arkube_mining_hashes", { kind: "h1" })) > 0);
     assert.deepEqual((await meters[0]!.gauge("arkube_packing_progress_ratio")).map((p) => p.value), [1], "node-a's partitions are complete");
     assert.ok((await meters[1]!.gauge("arkube_mining_read_mib_per_second")).some((p) => p.attributes["partition"] === "2" && p.value > 0));
+    // Self-care: the configured thread counts are the budget, and exactly one bottleneck is named.
+    const budget = (await meters[0]!.gauge("arkube_node_agent_cpu_budget_threads")).map((p) => `${String(p.attributes["use"])}=${p.value}`).sort();
+    assert.deepEqual(budget, ["mining=2", "packing=2"]);
+    assert.equal((await meters[0]!.gauge("arkube_node_agent_bottleneck")).filter((p) => p.value === 1).length, 1);
+    assert.equal((await meters[0]!.gauge("arkube_node_agent_huge_pages_enabled")).length, 1);
+    const { bottleneck } = a.status();
+    assert.ok(["none", "cpu", "disk", "vdf", "sync"].includes(bottleneck.kind) && bottleneck.reason.length > 0);
+    assert.ok(bottleneck.idealHashPerSecond >= 0 && a.status().resources.randomxMode === "light");
   });
 });

@@ -117,7 +117,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
     for (const slot of slots) work.push({ module, slot });
   }
   report.planned = work.length;
-  opts.log({ event: "packing_pipeline_started", planned: work.length, modules: opts.modules.map((m) => m.opts.partition) });
+  if (work.length > 0) opts.log({ event: "packing_pipeline_started", planned: work.length, modules: opts.modules.map((m) => m.opts.partition) });
   const fetchedQ = new BoundedQueue<Fetched>("fetched", opts.queueChunksMax);
   const packedQ = new BoundedQueue<Packed>("packed", opts.queueChunksMax);
   const failAll = (err: unknown): void => {
@@ -135,7 +135,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
   }
-  opts.log({ event: "packing_pipeline_done", ...report, failedOffsets: report.failedOffsets.map(String) });
+  // An idle resync (nothing planned, nothing failed) is the common case once caught up: not worth a line every interval.
+  if (report.stored > 0 || report.failedOffsets.length > 0 || report.failedModules.length > 0 || report.drained) {
+    opts.log({ event: "packing_pipeline_done", ...report, failedOffsets: report.failedOffsets.map(String) });
+  }
   return report;
 }
 
