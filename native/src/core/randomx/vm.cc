@@ -138,6 +138,9 @@ void Vm::execute(const ProgramConfig& pc) {
 
     mx ^= static_cast<uint32_t>(r[pc.read_reg[2]] ^ r[pc.read_reg[3]]);
     mx &= dataset_line_mask;
+    // The spec's prefetch: the line at mx is read in the next iteration (after the swap), so asking for
+    // it now overlaps a DRAM miss per iteration with this iteration's read and the next program body.
+    if (dataset_) __builtin_prefetch(dataset_->item(pc.dataset_offset + mx));
     dataset_read(pc.dataset_offset + ma, r);
     std::swap(mx, ma);
     for (int i = 0; i < 8; ++i) store64(sp + sp_addr1 + 8 * i, r[i]);
