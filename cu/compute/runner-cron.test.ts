@@ -8,21 +8,15 @@ import { gunzipSync } from "node:zlib";
 import { ownerAddress } from "../../protocol/ao/index.ts";
 import { aos2Module, evalItem, outputData, processItem, testSigner } from "../../test/cu-harness/ao-items.ts";
 import { MemorySchedule } from "../../test/cu-harness/memory-schedule.ts";
-import { ModuleCompiler } from "../evaluator/compiler.ts";
-import { HotSet } from "../evaluator/hot-set.ts";
-import { WorkerPool } from "../evaluator/pool.ts";
-import { silentLogger } from "../log.ts";
+import { MemoryRunners, type MemoryContextOptions } from "../../test/cu-harness/memory-runners.ts";
 import { readCronResults } from "./cron-results.ts";
-import { MemoryCheckpointStore, MemoryOutbox, MemoryResultStore } from "./memory-stores.ts";
-import { ProcessRunner, type RunnerContext } from "./runner.ts";
-import type { CheckpointStore } from "./stores.ts";
+import { MemoryCheckpointStore, type MemoryOutbox } from "./memory-stores.ts";
+import type { ProcessRunner, RunnerContext } from "./runner.ts";
 
 const owner = testSigner("owner");
 const scheduler = testSigner("scheduler");
 const aos2 = aos2Module();
-const compiler = new ModuleCompiler();
-const pool = new WorkerPool({ idleWorkersMax: 1 });
-const runners: ProcessRunner[] = [];
+const harness = new MemoryRunners();
 const t0 = 1_700_000_000_000;
 
 const countTicks = [
@@ -33,26 +27,12 @@ const countTicks = [
   "end)",
 ].join("\n");
 
-function context(schedule: MemorySchedule, opts: { checkpoints?: CheckpointStore; every?: number } = {}): RunnerContext {
-  return {
-    log: schedule.log,
-    results: new MemoryResultStore(),
-    checkpoints: opts.checkpoints ?? new MemoryCheckpointStore(),
-    outbox: new MemoryOutbox(),
-    hotSet: new HotSet<ProcessRunner>({ hotBytesMax: 8 * 1024 ** 3, hotProcessesMax: 8 }),
-    compiler,
-    pool,
-    modules: new Map([[aos2.id, aos2]]),
-    trustedForwarders: new Set(),
-    bounds: { loadTimeoutMs: 60_000, evalTimeoutMs: 60_000, checkpointEveryMessages: opts.every ?? 1_000_000 },
-    logger: silentLogger,
-  };
+function context(schedule: MemorySchedule, opts: MemoryContextOptions = {}): RunnerContext {
+  return harness.context(aos2, schedule.log, opts);
 }
 
 function runner(pid: string, ctx: RunnerContext): ProcessRunner {
-  const r = new ProcessRunner(pid, ctx);
-  runners.push(r);
-  return r;
+  return harness.runner(pid, ctx);
 }
 
 /** A 10-second cron process, the counting handler at +1 s, then Evals of `return Ticks` at the given offsets. */
@@ -65,10 +45,7 @@ function cronSchedule(offsetsMs: readonly number[]): { schedule: MemorySchedule;
   return { schedule, pid, evals };
 }
 
-after(async () => {
-  for (const r of runners) await r.stop();
-  await pool.close();
-});
+after(() => harness.close());
 
 describe("cron on aos2", () => {
   it("applies the ticks between scheduled messages, in order, and serves their results by time", async () => {

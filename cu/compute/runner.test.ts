@@ -6,43 +6,19 @@ import { gunzipSync } from "node:zlib";
 import { ownerAddress, type DataItem } from "../../protocol/ao/index.ts";
 import { aos2Module, aos2Wasm64Module, evalItem, messageItem, outputData, processItem, testSigner } from "../../test/cu-harness/ao-items.ts";
 import { MemorySchedule } from "../../test/cu-harness/memory-schedule.ts";
-import { ModuleCompiler } from "../evaluator/compiler.ts";
-import { HotSet } from "../evaluator/hot-set.ts";
-import { WorkerPool } from "../evaluator/pool.ts";
+import { MemoryRunners, type MemoryContextOptions } from "../../test/cu-harness/memory-runners.ts";
 import type { ModuleEntry } from "../evaluator/messages.ts";
-import { silentLogger } from "../log.ts";
-import { MemoryCheckpointStore, MemoryOutbox, MemoryResultStore } from "./memory-stores.ts";
-import { ProcessRunner, type RunnerContext } from "./runner.ts";
-import type { AssignmentLog, CheckpointStore } from "./stores.ts";
+import { MemoryCheckpointStore } from "./memory-stores.ts";
+import type { ProcessRunner, RunnerContext } from "./runner.ts";
+import type { AssignmentLog } from "./stores.ts";
 
 const owner = testSigner("owner");
 const scheduler = testSigner("scheduler");
 const schedulerAddress = ownerAddress(scheduler.owner);
-const runners: ProcessRunner[] = [];
-const compiler = new ModuleCompiler();
-const pool = new WorkerPool({ idleWorkersMax: 1 });
+const harness = new MemoryRunners();
 
-function context(module: ModuleEntry, log: AssignmentLog, opts: { checkpoints?: CheckpointStore; every?: number; hotMax?: number } = {}): RunnerContext {
-  return {
-    log,
-    results: new MemoryResultStore(),
-    checkpoints: opts.checkpoints ?? new MemoryCheckpointStore(),
-    outbox: new MemoryOutbox(),
-    hotSet: new HotSet<ProcessRunner>({ hotBytesMax: 8 * 1024 ** 3, hotProcessesMax: opts.hotMax ?? 8 }),
-    compiler,
-    pool,
-    modules: new Map([[module.id, module]]),
-    trustedForwarders: new Set(),
-    bounds: { loadTimeoutMs: 60_000, evalTimeoutMs: 60_000, checkpointEveryMessages: opts.every ?? 1_000_000 },
-    logger: silentLogger,
-  };
-}
-
-function runner(pid: string, ctx: RunnerContext): ProcessRunner {
-  const r = new ProcessRunner(pid, ctx);
-  runners.push(r);
-  return r;
-}
+const context = (module: ModuleEntry, log: AssignmentLog, opts: MemoryContextOptions = {}): RunnerContext => harness.context(module, log, opts);
+const runner = (pid: string, ctx: RunnerContext): ProcessRunner => harness.runner(pid, ctx);
 
 async function resultAt(ctx: RunnerContext, r: ProcessRunner, pid: string, nonce: number) {
   await r.evaluateThrough(nonce);
@@ -62,10 +38,7 @@ function countHandlerItem(pid: string): DataItem {
   return evalItem(owner, pid, code);
 }
 
-after(async () => {
-  for (const r of runners) await r.stop();
-  await pool.close();
-});
+after(() => harness.close());
 
 for (const [name, aos2] of [["wasm32", aos2Module()], ["wasm64", aos2Wasm64Module()]] as const) {
   describe(`ProcessRunner on aos2 ${name}`, () => {
