@@ -2,6 +2,8 @@
 // another node holds, the H1s go to that node (request/reply on a per-partition subject, queue group
 // so one holder answers); it computes H2 from its own chunks and answers with any solutions found,
 // with the chunk and proofs the requester needs to build and re-verify the full solution.
+import type { SolutionChunk } from "./solution.ts";
+
 export const h2QueueGroup = "arkube-mining-h2";
 /** Solutions per reply (each carries a 256 KiB chunk; NATS's default payload limit is 1 MiB). */
 export const h2ReplySolutionsMax = 2;
@@ -25,15 +27,10 @@ export interface H2Request {
   h1s: Uint8Array;
 }
 
-export interface H2Found {
+/** A solution found by the holder: its chunk (the partition is the request's partition2) and H2. */
+export interface H2Found extends Omit<SolutionChunk, "partition"> {
   nonce: number;
   h2: Uint8Array;
-  slot: number;
-  absoluteEnd: bigint;
-  chunkSize: number;
-  packed: Uint8Array;
-  txPath: Uint8Array;
-  dataPath: Uint8Array;
 }
 
 export interface H2Reply {
